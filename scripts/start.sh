@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Set up and run the API (embedded in-memory cluster unless PVC_CONFIG_FILE or --config says otherwise).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/toolchain.sh
+pnpm install --frozen-lockfile >&2
+exec pnpm --silent start "$@"
