@@ -1,1 +1,6 @@
 export * from "./memory/ClusterStoreMemory.ts"
+export * from "./fakes/index.ts"
+export * from "./contracts/index.ts"
+export * from "./arbitraries/index.ts"
+export * from "./simulator/index.ts"
+export * from "./demo/index.ts"

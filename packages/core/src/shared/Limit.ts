@@ -14,7 +14,7 @@ export type LimitMatcher = (candidate: string) => boolean
  * PLACEHOLDER: uses JavaScript's backtracking RegExp; to be replaced by a linear-time engine.
  */
 export const compileLimit = (limit: string): Result.Result<LimitMatcher, InvalidLimit> => {
-  const body = (limit.startsWith("^") ? limit.slice(1) : ".*" + limit)
+  const body = limit.startsWith("^") ? limit.slice(1) : ".*" + limit
   const full = body.endsWith("$") ? body.slice(0, -1) : body + ".*"
   try {
     const re = new RegExp(`^(?:${full})$`, "su")
