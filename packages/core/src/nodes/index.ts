@@ -1,1 +1,6 @@
-export {}
+export * from "./NodeErrors.ts"
+export * from "./NodeRules.ts"
+export * from "./NodeSelector.ts"
+export * from "./usecases/flush.ts"
+export * from "./usecases/queries.ts"
+export * from "./usecases/router.ts"
