@@ -1,5 +1,5 @@
 export * from "./NodeErrors.ts"
-export * from "./NodeRules.ts"
+export * as NodeRules from "./NodeRules.ts"
 export * from "./NodeSelector.ts"
 export * from "./usecases/flush.ts"
 export * from "./usecases/queries.ts"

@@ -1,1 +1,9 @@
-export {}
+export * from "./VmErrors.ts"
+export * from "./VmLookup.ts"
+export * from "./VmPlans.ts"
+export * as VmRules from "./VmRules.ts"
+export * from "./usecases/definition.ts"
+export * from "./usecases/placement.ts"
+export * from "./usecases/power.ts"
+export * from "./usecases/queries.ts"
+export * from "./usecases/removal.ts"

@@ -1,0 +1,60 @@
+import type { ClusterSnapshot } from "../cluster/ClusterSnapshot.ts"
+import type { VmUuid } from "../domain/Ids.ts"
+import type { Vm } from "../domain/Vm.ts"
+import { compareNames } from "../nodes/NodeSelector.ts"
+
+type Vms = ReadonlyMap<VmUuid, Vm>
+
+// Snapshots are immutable, so their maps can key derived indexes for as long as they live.
+const sortedCache = new WeakMap<Vms, ReadonlyArray<Vm>>()
+const byNameCache = new WeakMap<Vms, ReadonlyMap<string, ReadonlyArray<Vm>>>()
+
+const byNameThenUuid = (a: Vm, b: Vm): number => compareNames(a.name, b.name) || compareNames(a.uuid, b.uuid)
+
+/** All VMs sorted by name (then UUID), computed once per snapshot. */
+export const sortedVms = (vms: Vms): ReadonlyArray<Vm> => {
+  let sorted = sortedCache.get(vms)
+  if (sorted === undefined) {
+    sorted = [...vms.values()].sort(byNameThenUuid)
+    sortedCache.set(vms, sorted)
+  }
+  return sorted
+}
+
+const vmsByName = (vms: Vms): ReadonlyMap<string, ReadonlyArray<Vm>> => {
+  let index = byNameCache.get(vms)
+  if (index === undefined) {
+    const built = new Map<string, Array<Vm>>()
+    for (const vm of vms.values()) {
+      const same = built.get(vm.name)
+      if (same === undefined) built.set(vm.name, [vm])
+      else same.push(vm)
+    }
+    for (const same of built.values()) same.sort(byNameThenUuid)
+    index = built
+    byNameCache.set(vms, index)
+  }
+  return index
+}
+
+/** The VMs named exactly `name` (normally at most one). */
+export const vmsNamed = (snapshot: ClusterSnapshot, name: string): ReadonlyArray<Vm> =>
+  vmsByName(snapshot.vms).get(name) ?? []
+
+/** Every VM whose UUID or name is exactly `ref`, each once, sorted by name. */
+export const findVms = (snapshot: ClusterSnapshot, ref: string): ReadonlyArray<Vm> => {
+  const byUuid = snapshot.vms.get(ref as VmUuid)
+  const named = vmsByName(snapshot.vms).get(ref) ?? []
+  if (byUuid === undefined) return named
+  return named.includes(byUuid) ? named : [...named, byUuid].sort(byNameThenUuid)
+}
+
+/** The VM `ref` designates: a UUID match first, else the first VM of that name. */
+export const findVm = (snapshot: ClusterSnapshot, ref: string): Vm | undefined =>
+  snapshot.vms.get(ref as VmUuid) ?? vmsByName(snapshot.vms).get(ref)?.[0]
+
+/** Whether the daemon of any node reports the VM as running (`runningdomains`). */
+export const isListedRunning = (snapshot: ClusterSnapshot, uuid: VmUuid): boolean => {
+  for (const node of snapshot.nodes.values()) if (node.runningDomains.includes(uuid)) return true
+  return false
+}
