@@ -1,1 +1,2 @@
-export {}
+export * from "./ArbEntities.ts"
+export * from "./ArbCluster.ts"

@@ -1,1 +1,3 @@
-export {}
+export * from "./Builders.ts"
+export * from "./DomainXml.ts"
+export * from "./CephText.ts"
