@@ -1,1 +1,4 @@
-export {}
+export * from "./DomainXmlLayer.ts"
+export { absent, decodeDomainXml, notAvailable } from "./DomainXmlCodec.ts"
+export { bytesPerUnit, memoryMiB } from "./MemoryUnits.ts"
+export { maxXmlBytes, maxXmlDepth } from "./XmlTree.ts"
