@@ -1,1 +1,7 @@
-export {}
+export * from "./AclRules.ts"
+export * from "./DhcpRules.ts"
+export * from "./NetworkErrors.ts"
+export * from "./NetworkRules.ts"
+export * from "./usecases/acls.ts"
+export * from "./usecases/dhcp.ts"
+export * from "./usecases/networks.ts"
