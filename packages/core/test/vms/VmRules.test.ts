@@ -66,7 +66,7 @@ describe("VmRules", () => {
     const result = VmRules.move(start, NodeName.make(target))
     if (target === start.node) return assert.strictEqual(tagOf(result), "AlreadyOnNode")
     const moved = ok(result)
-    assert.strictEqual(moved.node, target)
+    assert.strictEqual<string>(moved.node, target)
     assert.strictEqual(moved.lastNode, null)
     assert.strictEqual(moved.state, start.state === "start" ? "migrate" : start.state)
   })

@@ -159,7 +159,7 @@ describe("VM definition", () => {
         ["generated-new", "hv2", "stop", null, ""]
       )
       assert.include(created.xml, "<uuid>generated-new</uuid>")
-      assert.deepStrictEqual(created.rbdList, ["vms/new_disk0"])
+      assert.deepStrictEqual<ReadonlyArray<string>>(created.rbdList, ["vms/new_disk0"])
       assert.strictEqual((yield* defineVm({ xml: stubXml("other"), node: "hv1", selector: "bogus" })).vm.node, "hv1")
       assert.deepStrictEqual(names(yield* getVm("generated-new")), ["new"])
     })))
