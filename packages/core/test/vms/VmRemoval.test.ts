@@ -31,7 +31,7 @@ const daemonStops = (nodeName: string, uuid: string) =>
 const makeCeph = (commands: Array<CephCommand>) =>
   Layer.succeed(CephStorage, {
     run: (command: CephCommand) =>
-      Effect.suspend(() => {
+      Effect.suspend((): Effect.Effect<void, CephCommandFailed | CephCommandTimedOut | StoreUnavailable> => {
         commands.push(command)
         if (command._tag !== "VolumeRemove") return Effect.void
         if (command.name === "bad") return Effect.fail(new CephCommandFailed({ command: "rbd rm", reason: "image busy" }))
