@@ -1,1 +1,6 @@
-export {}
+export * from "./DaemonRules.ts"
+export * from "./MemoryHypervisors.ts"
+export * from "./Settled.ts"
+export * from "./SimulatedCluster.ts"
+export * from "./Simulator.ts"
+export * from "./SimulatorConfig.ts"

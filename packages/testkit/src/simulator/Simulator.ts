@@ -1,0 +1,222 @@
+import {
+  type ClusterSnapshot,
+  ClusterStore,
+  type DomainDriverShape,
+  DomainRejected,
+  type NodeName,
+  type StoreUnavailable,
+  VmUuid
+} from "@pvc/core"
+import { Clock, Context, Duration, Effect, Exit, Layer, Schema, Scope, Stream } from "effect"
+import { TestClock } from "effect/testing"
+import { makeMemoryHypervisors, type MemoryHypervisors } from "./MemoryHypervisors.ts"
+import { type Daemon, startDaemon } from "./NodeDaemon.ts"
+import { pendingWork } from "./Settled.ts"
+import { defaultTiming, seededRandom, type SimulatorOptions, type SimulatorTiming } from "./SimulatorConfig.ts"
+
+/** `settle` gave up: the cluster still had work after the allowed simulated time. */
+export class SimulationDidNotSettle extends Schema.TaggedError<SimulationDidNotSettle>()("SimulationDidNotSettle", {
+  seconds: Schema.Number,
+  pending: Schema.Array(Schema.String)
+}) {}
+
+export interface SettleOptions {
+  /** Simulated time allowed, default 900 s (covers fencing and migration timeouts). */
+  readonly maxSeconds?: number
+}
+
+/** Controls of the simulated cluster (its daemons run in the background). */
+export interface SimulatorShape {
+  /** The host dies: its daemon stops, its domains are gone; coordinators fence it after 30 s. */
+  readonly killNode: (node: string) => Effect.Effect<void>
+  /** Power the host on again: its daemon starts (`init`, then `run` with the first keepalive). */
+  readonly reviveNode: (node: string) => Effect.Effect<void>
+  /** The next live migration (of `vm`, or of any VM) fails, turning it into a cold migration. */
+  readonly failNextMigration: (vm?: string) => Effect.Effect<void>
+  /** The hypervisor refuses to start `vm` with `reason` until `allowStart`. */
+  readonly refuseStart: (vm: string, reason?: string) => Effect.Effect<void>
+  readonly allowStart: (vm: string) => Effect.Effect<void>
+  /** Advance the TestClock until no work is pending (tests only: needs Effect's TestClock). */
+  readonly settle: (options?: SettleOptions) => Effect.Effect<void, SimulationDidNotSettle | StoreUnavailable>
+  /** What is still to be done; empty when the cluster is at rest. */
+  readonly pending: Effect.Effect<ReadonlyArray<string>, StoreUnavailable>
+  /** Running domains per node as the hypervisors see them. */
+  readonly placements: Effect.Effect<ReadonlyMap<NodeName, ReadonlyArray<VmUuid>>, StoreUnavailable>
+  /** Nodes whose daemon runs. */
+  readonly alive: Effect.Effect<ReadonlySet<NodeName>>
+  /** Broken rules seen during the run: a domain on two hosts, a VM on an unknown node. */
+  readonly violations: Effect.Effect<ReadonlyArray<string>>
+  /** Differences between the last snapshot the change stream delivered and `snapshot` now. */
+  readonly storeDisagreements: Effect.Effect<ReadonlyArray<string>, StoreUnavailable>
+  /** What the daemons did, with simulated seconds. */
+  readonly events: Effect.Effect<ReadonlyArray<string>>
+}
+
+export class Simulator extends Context.Service<Simulator, SimulatorShape>()("pvc/testkit/Simulator") {}
+
+const SIMULATED_REFUSAL = "internal error: qemu unexpectedly closed the monitor (simulated)"
+const SIMULATED_MIGRATION_FAILURE = "operation failed: migration job: unexpectedly failed (simulated)"
+
+const resolveTiming = (overrides: Partial<SimulatorTiming> = {}): SimulatorTiming => ({ ...defaultTiming, ...overrides })
+
+/** Entities of a snapshot as comparable text, one line per entity. */
+const describe = (snapshot: ClusterSnapshot): ReadonlyArray<string> =>
+  [
+    JSON.stringify(snapshot.primaryNode),
+    ...[snapshot.nodes, snapshot.vms, snapshot.networks, snapshot.osds, snapshot.pools, snapshot.volumes]
+      .flatMap((m) => [...m.values()].map((e) => JSON.stringify(e)))
+  ].sort()
+
+interface Faults {
+  readonly failNext: Array<VmUuid | undefined>
+  readonly refusals: Map<VmUuid, string>
+}
+
+const withFaults = (
+  driver: DomainDriverShape,
+  faults: Faults,
+  options: SimulatorOptions,
+  random: () => number,
+  timing: SimulatorTiming
+): DomainDriverShape => {
+  const chance = (rate: number | undefined) => rate !== undefined && rate > 0 && random() < rate
+  return {
+    ...driver,
+    start: (uuid) =>
+      Effect.suspend(() => {
+        const reason = faults.refusals.get(uuid) ??
+          (chance(options.faults?.startRefusalRate) ? SIMULATED_REFUSAL : undefined)
+        return reason === undefined ? driver.start(uuid) : Effect.fail(new DomainRejected({ uuid, reason }))
+      }),
+    migrate: (uuid, to) =>
+      Effect.suspend(() => {
+        const i = faults.failNext.findIndex((f) => f === undefined || f === uuid)
+        if (i >= 0) faults.failNext.splice(i, 1)
+        const fail = i >= 0 || chance(options.faults?.migrationFailureRate)
+        return fail
+          ? Effect.sleep(timing.migrate).pipe(
+            Effect.andThen(Effect.fail(new DomainRejected({ uuid, reason: SIMULATED_MIGRATION_FAILURE })))
+          )
+          : driver.migrate(uuid, to)
+      })
+  }
+}
+
+/** The simulator over the current `ClusterStore`; daemons live as long as the scope. */
+export const makeSimulator = Effect.fnUntraced(function*(options: SimulatorOptions) {
+  const store = yield* ClusterStore
+  const scope = yield* Effect.scope
+  const clock = yield* Clock.Clock
+  const timing = resolveTiming(options.timing)
+  const random = seededRandom(options.seed)
+  const memory: MemoryHypervisors | undefined = options.drivers === undefined
+    ? makeMemoryHypervisors({ migrate: timing.migrate, shutdown: timing.shutdown })
+    : undefined
+  const rawDriver = options.drivers ?? memory!.driver
+  const faults: Faults = { failNext: [], refusals: new Map() }
+  const events: Array<string> = []
+  const violations: Array<string> = []
+  const daemons = new Map<NodeName, { readonly scope: Scope.Closeable; readonly daemon: Daemon }>()
+  const killed = new Set<NodeName>()
+  let lastSeen: ClusterSnapshot | undefined
+
+  const log = (message: string) => void events.push(`[${Math.floor(clock.currentTimeMillisUnsafe() / 1000)}s] ${message}`)
+
+  const startNode = (name: NodeName) =>
+    Effect.gen(function*() {
+      if (daemons.has(name) || killed.has(name)) return
+      const daemonScope = yield* Scope.fork(scope)
+      const daemon = yield* startDaemon({
+        node: name,
+        driver: withFaults(rawDriver(name), faults, options, random, timing),
+        driverOf: rawDriver,
+        timing,
+        random,
+        log
+      }).pipe(Scope.provide(daemonScope), Effect.provideService(ClusterStore, store))
+      daemons.set(name, { scope: daemonScope, daemon })
+    })
+
+  const startAll = (snapshot: ClusterSnapshot) =>
+    Effect.forEach([...snapshot.nodes.keys()].sort(), startNode, { discard: true })
+
+  const placements = Effect.gen(function*() {
+    if (memory !== undefined) return memory.placements()
+    const snapshot = yield* store.snapshot
+    return new Map([...daemons.keys()].map((n) => [n, snapshot.nodes.get(n)?.runningDomains ?? []] as const))
+  })
+
+  const pending = Effect.gen(function*() {
+    const busy = [...daemons.values()].reduce((sum, d) => sum + d.daemon.busy(), 0)
+    const reasons = pendingWork(yield* store.snapshot, new Set(daemons.keys()), yield* placements)
+    return busy > 0 ? [`${busy} jobs in progress`, ...reasons] : reasons
+  })
+
+  const settle = (settleOptions: SettleOptions = {}) =>
+    Effect.gen(function*() {
+      const maxSeconds = settleOptions.maxSeconds ?? 900
+      let quiet = 0
+      let reasons: ReadonlyArray<string> = []
+      for (let second = 0; second < maxSeconds; second++) {
+        yield* TestClock.adjust(Duration.seconds(1))
+        reasons = yield* pending
+        quiet = reasons.length === 0 ? quiet + 1 : 0
+        if (quiet >= 2) return
+      }
+      return yield* new SimulationDidNotSettle({ seconds: maxSeconds, pending: reasons })
+    })
+
+  const monitor = (snapshot: ClusterSnapshot) =>
+    Effect.sync(() => {
+      lastSeen = snapshot
+      for (const vm of snapshot.vms.values()) {
+        if (!snapshot.nodes.has(vm.node)) violations.push(`${vm.name} names unknown node ${vm.node}`)
+      }
+    })
+
+  yield* startAll(yield* store.snapshot)
+  yield* Effect.forkIn(
+    Stream.runForEach(store.changes, (snapshot) => Effect.andThen(monitor(snapshot), startAll(snapshot))).pipe(Effect.ignore),
+    scope
+  )
+
+  return Simulator.of({
+    killNode: (node) =>
+      Effect.suspend(() => {
+        const name = node as NodeName
+        killed.add(name)
+        memory?.crash(name)
+        log(`${name}: killed`)
+        const entry = daemons.get(name)
+        daemons.delete(name)
+        return entry === undefined ? Effect.void : Scope.close(entry.scope, Exit.void)
+      }),
+    reviveNode: (node) =>
+      Effect.suspend(() => {
+        const name = node as NodeName
+        killed.delete(name)
+        memory?.powerOn(name)
+        log(`${name}: powered on`)
+        return startNode(name)
+      }),
+    failNextMigration: (vm) => Effect.sync(() => void faults.failNext.push(vm === undefined ? undefined : VmUuid.make(vm))),
+    refuseStart: (vm, reason = SIMULATED_REFUSAL) => Effect.sync(() => void faults.refusals.set(VmUuid.make(vm), reason)),
+    allowStart: (vm) => Effect.sync(() => void faults.refusals.delete(VmUuid.make(vm))),
+    settle,
+    pending,
+    placements,
+    alive: Effect.sync(() => new Set(daemons.keys())),
+    violations: Effect.sync(() => [...violations, ...(memory?.violations() ?? [])]),
+    storeDisagreements: Effect.gen(function*() {
+      yield* Effect.yieldNow
+      const now = describe(yield* store.snapshot)
+      const seen = lastSeen === undefined ? [] : describe(lastSeen)
+      return [...now.filter((l) => !seen.includes(l)), ...seen.filter((l) => !now.includes(l))]
+    }),
+    events: Effect.sync(() => [...events])
+  })
+})
+
+/** Runs a simulated pvcd for every node of the store, in the background, for the layer's lifetime. */
+export const layerSimulator = (options: SimulatorOptions): Layer.Layer<Simulator, StoreUnavailable, ClusterStore> =>
+  Layer.effect(Simulator, makeSimulator(options))
