@@ -1,1 +1,12 @@
-export {}
+export { layer, layerNoDeps, makeClusterStore } from "./ClusterStoreZk.ts"
+export * as Layout from "./Layout.ts"
+export { initCluster, seedCluster, type SeedOptions } from "./Bootstrap.ts"
+export {
+  layer as layerZkClient,
+  makeZkClient,
+  ZkClient,
+  type ZkClientShape,
+  ZkError,
+  type ZkOp
+} from "./ZkClient.ts"
+export { connectionString, layerConfig, parseCoordinators, ZkConfig, type ZkConfigShape } from "./ZkConfig.ts"

@@ -1,0 +1,201 @@
+import {
+  type ClusterPlan,
+  type ClusterSnapshot,
+  ClusterStore,
+  type Entity,
+  entityKey,
+  StaleSnapshot,
+  StoreUnavailable
+} from "@pvc/core"
+import { Effect, Layer, Queue, Stream } from "effect"
+import { encode, type KeyValue, locate, parseRevision, removalRoots, rootOf } from "./Layout.ts"
+import { Mirror } from "./Mirror.ts"
+import { isConnectionProblem, layer as zkClientLayer, ZkClient, type ZkClientShape, type ZkError, type ZkOp } from "./ZkClient.ts"
+import { ZkConfig } from "./ZkConfig.ts"
+
+const unavailable = (reason: string, cause?: unknown) => new StoreUnavailable({ reason, cause })
+
+const fromZkError = (error: ZkError): StaleSnapshot | StoreUnavailable =>
+  isConnectionProblem(error)
+    ? unavailable(`ZooKeeper: ${error.code}`, error)
+    : new StaleSnapshot({ entity: error.path === undefined ? "?" : (locate(error.path)?.key ?? error.path) })
+
+const parentOf = (path: string): string => path.slice(0, Math.max(path.lastIndexOf("/"), 0))
+
+/** Operations of one plan, in the order a multi needs them. */
+class OpsBuilder {
+  readonly checks = new Map<string, number>()
+  readonly sets = new Map<string, ZkOp>()
+  readonly creates = new Map<string, string>()
+  readonly deletes: Array<string> = []
+  private readonly mirror: Mirror
+
+  constructor(mirror: Mirror) {
+    this.mirror = mirror
+  }
+
+  willExist(path: string): boolean {
+    return this.creates.has(path) || (this.mirror.exists(path) && !this.deletes.includes(path))
+  }
+
+  create(path: string, value: string): void {
+    for (let parent = parentOf(path); parent !== "" && !this.willExist(parent); parent = parentOf(parent)) {
+      this.creates.set(parent, "")
+    }
+    this.creates.set(path, value)
+  }
+
+  ops(): ReadonlyArray<ZkOp> {
+    const checks = [...this.checks]
+      .filter(([path]) => !this.sets.has(path))
+      .map(([path, version]): ZkOp => ({ op: "check", path, version }))
+    const creates = [...this.creates].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return [
+      ...checks,
+      ...this.sets.values(),
+      ...this.deletes.map((path): ZkOp => ({ op: "delete", path, version: -1 })),
+      ...creates.map(([path, data]): ZkOp => ({ op: "create", path, data }))
+    ]
+  }
+}
+
+const guardedVersions = (plan: ClusterPlan, entity: Entity) => {
+  const revision = plan.base.revisionOf(entityKey(entity))
+  if (revision === undefined) return undefined
+  const loc = locate(rootOf(entity))
+  return loc === undefined ? [] : parseRevision(loc.tag, loc.root, revision)
+}
+
+const addChecks = (b: OpsBuilder, plan: ClusterPlan, entity: Entity) => {
+  for (const { path, version } of guardedVersions(plan, entity) ?? []) {
+    if (version !== undefined) b.checks.set(path, version)
+  }
+}
+
+const putNew = (b: OpsBuilder, entity: Entity) => {
+  for (const kv of encode(entity)) {
+    if (kv.role === "container" && b.willExist(kv.path)) continue
+    if (kv.role === "shared" && b.willExist(kv.path)) b.sets.set(kv.path, { op: "set", path: kv.path, data: kv.value, version: -1 })
+    else b.create(kv.path, kv.value)
+  }
+}
+
+/** Write only the keys whose value changed; guarded keys carry the base version. */
+const putExisting = (b: OpsBuilder, plan: ClusterPlan, entity: Entity, base: Entity) => {
+  const versions = new Map((guardedVersions(plan, entity) ?? []).map((g) => [g.path, g.version]))
+  const before = new Map(encode(base).map((kv: KeyValue) => [kv.path, kv.value]))
+  for (const kv of encode(entity)) {
+    if (before.get(kv.path) === kv.value && before.has(kv.path)) continue
+    if (kv.role === "container" && b.willExist(kv.path)) continue
+    if (b.willExist(kv.path)) {
+      b.sets.set(kv.path, { op: "set", path: kv.path, data: kv.value, version: versions.get(kv.path) ?? -1 })
+    } else b.create(kv.path, kv.value)
+  }
+  for (const [path, version] of versions) if (version !== undefined) b.checks.set(path, version)
+}
+
+/** Every znode below `path` and then `path` itself (children first), from ZooKeeper itself. */
+const listSubtree = (zk: ZkClientShape, path: string): Effect.Effect<ReadonlyArray<string>, ZkError> =>
+  Effect.flatMap(zk.getChildren(path), (children) =>
+    children === undefined
+      ? Effect.succeed([])
+      : Effect.map(
+        Effect.forEach(children, (c) => listSubtree(zk, `${path}/${c}`), { concurrency: "unbounded" }),
+        (lists) => [...lists.flat(), path]
+      ))
+
+const buildOps = Effect.fnUntraced(function*(zk: ZkClientShape, mirror: Mirror, plan: ClusterPlan) {
+  const b = new OpsBuilder(mirror)
+  for (const change of plan.changes) {
+    const entity = change.entity
+    const base = plan.base.lookup(entityKey(entity))
+    if (change._tag === "Put") {
+      if (base === undefined) putNew(b, entity)
+      else putExisting(b, plan, entity, base)
+      continue
+    }
+    if (base === undefined) continue
+    addChecks(b, plan, entity)
+    const roots = removalRoots(entity)
+    const lists = yield* Effect.forEach(roots, (root) => listSubtree(zk, root), { concurrency: "unbounded" })
+    if (lists[0]?.length === 0) return yield* new StaleSnapshot({ entity: entityKey(entity) })
+    for (const path of lists.flat()) if (!b.deletes.includes(path)) b.deletes.push(path)
+  }
+  for (const guard of plan.guards) addChecks(b, plan, guard)
+  return b.ops()
+})
+
+/**
+ * The cluster store on ZooKeeper (zk-layout.md): snapshots come from the watch-fed mirror without
+ * a round trip; a plan is one multi whose version checks make concurrent writers (other API
+ * instances, node daemons) refuse each other's stale plans instead of overwriting them.
+ */
+export const makeClusterStore = Effect.fnUntraced(function*(zk: ZkClientShape, options: { readonly initialLoadTimeout?: number | undefined } = {}) {
+  const mirror = new Mirror(zk)
+  yield* Effect.acquireRelease(Effect.sync(() => mirror.start()), (stop) => Effect.sync(stop))
+  // Wait for the first load, but start anyway (serving StoreUnavailable) if ZooKeeper is away.
+  yield* Effect.callback<void>((resume) => {
+    mirror.whenLoaded(() => resume(Effect.void))
+  }).pipe(Effect.timeoutOrElse({
+    duration: options.initialLoadTimeout ?? 30_000,
+    orElse: () => Effect.logWarning("ZooKeeper not reachable yet; the cluster store answers StoreUnavailable until it is")
+  }))
+
+  const available = Effect.suspend(() =>
+    !mirror.loaded
+      ? Effect.fail(unavailable("the cluster state has not been loaded from ZooKeeper"))
+      : zk.state()._tag !== "Connected"
+      ? Effect.fail(unavailable("not connected to ZooKeeper"))
+      : Effect.void
+  )
+
+  const snapshot: Effect.Effect<ClusterSnapshot, StoreUnavailable> = Effect.flatMap(
+    available,
+    () => Effect.sync(() => mirror.index.toSnapshot())
+  )
+
+  const commit = (plan: ClusterPlan): Effect.Effect<void, StaleSnapshot | StoreUnavailable> =>
+    Effect.gen(function*() {
+      yield* available
+      const stale = mirror.index.staleEntity(plan)
+      if (stale !== undefined) return yield* new StaleSnapshot({ entity: stale })
+      const ops = yield* buildOps(zk, mirror, plan).pipe(
+        Effect.catchTag("ZkError", (e) => Effect.fail(fromZkError(e)))
+      )
+      if (ops.length === 0) return
+      let seq = 0
+      const results = yield* zk.multi(ops, () => {
+        seq = mirror.nextSeq()
+      }).pipe(Effect.mapError(fromZkError))
+      mirror.applyLocal(ops, results, seq)
+    }).pipe(Effect.withSpan("ClusterStoreZk.commit"))
+
+  const changes: Stream.Stream<ClusterSnapshot, StoreUnavailable> = Stream.callback<void>((queue) =>
+    Effect.acquireRelease(
+      Effect.sync(() => {
+        Queue.offerUnsafe(queue, undefined)
+        return mirror.subscribe(() => {
+          Queue.offerUnsafe(queue, undefined)
+        })
+      }),
+      (unsubscribe) => Effect.sync(unsubscribe)
+    ), { bufferSize: 1, strategy: "sliding" }).pipe(
+      Stream.mapEffect(() => snapshot.pipe(Effect.catch(() => Effect.succeed(undefined)))),
+      Stream.filter((s): s is ClusterSnapshot => s !== undefined)
+    )
+
+  return ClusterStore.of({ snapshot, commit, changes })
+})
+
+/** ClusterStore on an existing ZkClient. */
+export const layerNoDeps: Layer.Layer<ClusterStore, never, ZkClient | ZkConfig> = Layer.effect(
+  ClusterStore,
+  Effect.gen(function*() {
+    const zk = yield* ZkClient
+    const config = yield* ZkConfig
+    return yield* makeClusterStore(zk, { initialLoadTimeout: config.initialLoadTimeout })
+  })
+)
+
+/** ClusterStore on ZooKeeper, from a `ZkConfig`. */
+export const layer: Layer.Layer<ClusterStore, never, ZkConfig> = layerNoDeps.pipe(Layer.provide(zkClientLayer))

@@ -1,0 +1,325 @@
+import { Context, Effect, Layer, Schema } from "effect"
+import type { EventEmitter } from "node:events"
+import zookeeper from "node-zookeeper-client"
+import { connectionString, ZkConfig, type ZkConfigShape } from "./ZkConfig.ts"
+
+export const ZkErrorCode = Schema.Literals([
+  "NoNode",
+  "NodeExists",
+  "BadVersion",
+  "NotEmpty",
+  "ConnectionLoss",
+  "SessionExpired",
+  "Timeout",
+  "Other"
+])
+export type ZkErrorCode = typeof ZkErrorCode.Type
+
+/** A ZooKeeper request failed; `index` is the failing operation of a `multi`. */
+export class ZkError extends Schema.TaggedError<ZkError>()("ZkError", {
+  code: ZkErrorCode,
+  path: Schema.optional(Schema.String),
+  index: Schema.optional(Schema.Int),
+  detail: Schema.String
+}) {}
+
+export const isConnectionProblem = (e: ZkError): boolean =>
+  e.code === "ConnectionLoss" || e.code === "SessionExpired" || e.code === "Timeout" || e.code === "Other"
+
+export type ZkOp =
+  | { readonly op: "create"; readonly path: string; readonly data: string }
+  | { readonly op: "set"; readonly path: string; readonly data: string; readonly version: number }
+  | { readonly op: "check"; readonly path: string; readonly version: number }
+  | { readonly op: "delete"; readonly path: string; readonly version: number }
+
+/** Per op of a committed multi: the new data version of `set`s (creates start at 0). */
+export type ZkOpResult = { readonly op: ZkOp["op"]; readonly version: number | undefined }
+
+export interface ZkNodeData {
+  readonly data: string
+  readonly version: number
+}
+
+export type ZkWatchEvent = {
+  readonly type: "created" | "deleted" | "changed" | "children"
+  readonly path: string
+}
+export type ZkWatcher = (event: ZkWatchEvent) => void
+
+/** Connection state as seen by listeners: `generation` counts sessions (a new one after expiry). */
+export type ZkState =
+  | { readonly _tag: "Connected"; readonly generation: number }
+  | { readonly _tag: "Disconnected"; readonly generation: number }
+
+type Callback<A> = (error: ZkError | undefined, value: A | undefined) => void
+
+export interface ZkClientShape {
+  readonly getData: (path: string) => Effect.Effect<ZkNodeData | undefined, ZkError>
+  readonly getChildren: (path: string) => Effect.Effect<ReadonlyArray<string> | undefined, ZkError>
+  readonly exists: (path: string) => Effect.Effect<boolean, ZkError>
+  /** One atomic transaction; fails with the code and index of the first failing op. */
+  readonly multi: (
+    ops: ReadonlyArray<ZkOp>,
+    /** Called synchronously just before the transaction is handed to the connection. */
+    onIssue?: () => void
+  ) => Effect.Effect<ReadonlyArray<ZkOpResult>, ZkError>
+  /**
+   * Callback-level reads with one-shot watches, for the watch-fed mirror's hot path. These are
+   * queued while reconnecting (not failed fast) so that watch re-reads complete after an outage.
+   */
+  readonly raw: {
+    readonly getData: (path: string, watcher: ZkWatcher | undefined, cb: Callback<ZkNodeData>) => void
+    readonly getChildren: (path: string, watcher: ZkWatcher | undefined, cb: Callback<ReadonlyArray<string>>) => void
+    readonly exists: (path: string, watcher: ZkWatcher | undefined, cb: Callback<boolean>) => void
+  }
+  readonly state: () => ZkState
+  /** Listen to connection changes; returns the unsubscribe function. */
+  readonly onState: (listener: (state: ZkState) => void) => () => void
+}
+
+export class ZkClient extends Context.Service<ZkClient, ZkClientShape>()("pvc/adapters-zk/ZkClient") {}
+
+const { Exception, State, Event } = zookeeper
+
+const codeOf = (error: unknown): ZkErrorCode => {
+  const code = error instanceof Exception ? error.getCode() : undefined
+  switch (code) {
+    case Exception.NO_NODE:
+      return "NoNode"
+    case Exception.NODE_EXISTS:
+      return "NodeExists"
+    case Exception.BAD_VERSION:
+      return "BadVersion"
+    case Exception.NOT_EMPTY:
+      return "NotEmpty"
+    case Exception.CONNECTION_LOSS:
+      return "ConnectionLoss"
+    case Exception.SESSION_EXPIRED:
+      return "SessionExpired"
+    case Exception.OPERATION_TIMEOUT:
+      return "Timeout"
+    default:
+      return "Other"
+  }
+}
+
+const toZkError = (error: unknown, path?: string, index?: number): ZkError =>
+  new ZkError({
+    code: codeOf(error),
+    detail: String(error),
+    ...(path === undefined ? {} : { path }),
+    ...(index === undefined ? {} : { index })
+  })
+
+const eventType = (type: number): ZkWatchEvent["type"] =>
+  type === Event.NODE_CREATED
+    ? "created"
+    : type === Event.NODE_DELETED
+    ? "deleted"
+    : type === Event.NODE_DATA_CHANGED
+    ? "changed"
+    : "children"
+
+interface Session {
+  readonly client: zookeeper.Client
+  readonly generation: number
+}
+
+/**
+ * A ZooKeeper connection that survives everything: node-zookeeper-client reconnects by itself
+ * after a disconnection but never recovers from session expiry, so an expired session is
+ * replaced by a brand-new client (a new `generation`; listeners reload their watches).
+ */
+export const makeZkClient = Effect.fnUntraced(function*(config: ZkConfigShape) {
+  const connect = connectionString(config)
+  const sessionTimeout = config.sessionTimeout ?? 10_000
+  const requestTimeout = config.requestTimeout ?? 5_000
+  const listeners = new Set<(state: ZkState) => void>()
+  let closed = false
+  let connected = false
+  let session: Session
+
+  const publish = (state: ZkState) => {
+    for (const listener of listeners) {
+      try {
+        listener(state)
+      } catch (error) {
+        console.error("zk: state listener failed", error)
+      }
+    }
+  }
+
+  const open = (generation: number): Session => {
+    const client = zookeeper.createClient(connect, { sessionTimeout, spinDelay: 500, retries: 1 })
+    const current: Session = { client, generation }
+    client.on("state", (state: zookeeper.State) => {
+      if (closed || session !== current) return
+      if (state === State.SYNC_CONNECTED || state === State.CONNECTED_READ_ONLY) {
+        connected = true
+        publish({ _tag: "Connected", generation })
+      } else if (state === State.DISCONNECTED) {
+        connected = false
+        publish({ _tag: "Disconnected", generation })
+      } else if (state === State.EXPIRED) {
+        connected = false
+        publish({ _tag: "Disconnected", generation })
+        client.close()
+        session = open(generation + 1)
+      }
+    })
+    // The client emits 'error'-less failures through callbacks; guard against stray emitter errors.
+    ;(client as EventEmitter).on("error", (error: unknown) => console.error("zk: client error", error))
+    client.connect()
+    return current
+  }
+
+  yield* Effect.acquireRelease(
+    Effect.sync(() => {
+      session = open(1)
+    }),
+    () =>
+      Effect.sync(() => {
+        closed = true
+        connected = false
+        session.client.close()
+      })
+  )
+
+  const watcherFor = (watcher: ZkWatcher) => (event: zookeeper.Event) =>
+    watcher({ type: eventType(event.getType()), path: event.getPath() })
+
+  // One wrapper per watcher function, so node-zookeeper-client's de-duplication by identity works.
+  const wrapped = new WeakMap<ZkWatcher, (event: zookeeper.Event) => void>()
+  const native = (watcher: ZkWatcher) => {
+    let w = wrapped.get(watcher)
+    if (w === undefined) {
+      w = watcherFor(watcher)
+      wrapped.set(watcher, w)
+    }
+    return w
+  }
+
+  const guard = (path: string, cb: (error: ZkError | undefined) => void, run: () => void) => {
+    try {
+      run()
+    } catch (error) {
+      cb(toZkError(error, path))
+    }
+  }
+
+  const raw: ZkClientShape["raw"] = {
+    getData: (path, watcher, cb) =>
+      guard(path, (e) => cb(e, undefined), () => {
+        const done = (error: unknown, data: Buffer | undefined, stat: zookeeper.Stat | undefined) => {
+          if (error) return codeOf(error) === "NoNode" ? cb(undefined, undefined) : cb(toZkError(error, path), undefined)
+          cb(undefined, { data: data === undefined || data === null ? "" : data.toString("utf8"), version: stat?.version ?? 0 })
+        }
+        if (watcher === undefined) session.client.getData(path, done)
+        else session.client.getData(path, native(watcher), done)
+      }),
+    getChildren: (path, watcher, cb) =>
+      guard(path, (e) => cb(e, undefined), () => {
+        const done = (error: unknown, children: Array<string> | undefined) => {
+          if (error) return codeOf(error) === "NoNode" ? cb(undefined, undefined) : cb(toZkError(error, path), undefined)
+          cb(undefined, children ?? [])
+        }
+        if (watcher === undefined) session.client.getChildren(path, done)
+        else session.client.getChildren(path, native(watcher), done)
+      }),
+    exists: (path, watcher, cb) =>
+      guard(path, (e) => cb(e, undefined), () => {
+        const done = (error: unknown, stat: zookeeper.Stat | undefined) =>
+          error ? cb(toZkError(error, path), undefined) : cb(undefined, stat !== undefined && stat !== null)
+        if (watcher === undefined) session.client.exists(path, done)
+        else session.client.exists(path, native(watcher), done)
+      })
+  }
+
+  /** Fail fast while disconnected; bound every request while connected. */
+  const request = <A>(path: string, run: (cb: Callback<A>) => void): Effect.Effect<A | undefined, ZkError> =>
+    Effect.callback<A | undefined, ZkError>((resume) => {
+      if (!connected) {
+        resume(Effect.fail(new ZkError({ code: "ConnectionLoss", path, detail: "not connected to ZooKeeper" })))
+        return
+      }
+      let settled = false
+      const timer = setTimeout(() => {
+        settled = true
+        resume(Effect.fail(new ZkError({ code: "Timeout", path, detail: `no answer within ${requestTimeout} ms` })))
+      }, requestTimeout)
+      run((error, value) => {
+        if (settled) return
+        settled = true
+        clearTimeout(timer)
+        resume(error === undefined ? Effect.succeed(value) : Effect.fail(error))
+      })
+      return Effect.sync(() => {
+        settled = true
+        clearTimeout(timer)
+      })
+    })
+
+  const multi = (ops: ReadonlyArray<ZkOp>, onIssue?: () => void): Effect.Effect<ReadonlyArray<ZkOpResult>, ZkError> =>
+    ops.length === 0
+      ? Effect.succeed([])
+      : Effect.map(
+        request<ReadonlyArray<ZkOpResult>>(ops[0]!.path, (cb) =>
+          guard(ops[0]!.path, (e) => cb(e, undefined), () => {
+            const tx = session.client.transaction()
+            for (const op of ops) {
+              switch (op.op) {
+                case "create":
+                  tx.create(op.path, Buffer.from(op.data, "utf8"))
+                  break
+                case "set":
+                  tx.setData(op.path, Buffer.from(op.data, "utf8"), op.version)
+                  break
+                case "check":
+                  tx.check(op.path, op.version)
+                  break
+                case "delete":
+                  tx.remove(op.path, op.version)
+                  break
+              }
+            }
+            onIssue?.()
+            tx.commit((error, results: unknown) => {
+              const list = Array.isArray(results) ? (results as Array<MultiResult>) : []
+              if (error) {
+                const index = list.findIndex((r) => r.err !== undefined && r.err !== 0 && r.err !== RUNTIME_INCONSISTENCY)
+                const failing = index >= 0 ? index : undefined
+                return cb(toZkError(error, failing === undefined ? undefined : ops[failing]?.path, failing), undefined)
+              }
+              cb(
+                undefined,
+                ops.map((op, i) => ({ op: op.op, version: op.op === "create" ? 0 : list[i]?.stat?.version }))
+              )
+            })
+          })
+        ),
+        (r) => r ?? []
+      )
+
+  return ZkClient.of({
+    getData: (path) => request(path, (cb) => raw.getData(path, undefined, cb)),
+    getChildren: (path) => request(path, (cb) => raw.getChildren(path, undefined, cb)),
+    exists: (path) => Effect.map(request<boolean>(path, (cb) => raw.exists(path, undefined, cb)), (b) => b === true),
+    multi,
+    raw,
+    state: () => ({ _tag: connected ? "Connected" : "Disconnected", generation: session.generation }),
+    onState: (listener) => {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    }
+  })
+})
+
+type MultiResult = { readonly err?: number; readonly stat?: { readonly version: number } }
+const RUNTIME_INCONSISTENCY = -2
+
+export const layer: Layer.Layer<ZkClient, never, ZkConfig> = Layer.effect(
+  ZkClient,
+  Effect.gen(function*() {
+    return yield* makeZkClient(yield* ZkConfig)
+  })
+)
