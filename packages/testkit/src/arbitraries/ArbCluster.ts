@@ -16,7 +16,7 @@ import {
   rbdDisk
 } from "../demo/Builders.ts"
 import { domainXml } from "../demo/DomainXml.ts"
-import { arbMac, arbMemoryMiB, arbNode, arbNodeName, arbUuid, arbVcpus, arbVm, arbVmName } from "./ArbEntities.ts"
+import { arbMac, arbWord, arbMemoryMiB, arbNode, arbNodeName, arbUuid, arbVcpus, arbVm, arbVmName } from "./ArbEntities.ts"
 import { cephStatusText, osdStats, poolStats, radosDfText, rbdInfo } from "../demo/CephText.ts"
 
 export interface ArbClusterOptions {
@@ -51,7 +51,7 @@ export const arbCluster = (options: ArbClusterOptions = {}): fc.Arbitrary<Readon
       minLength: options.minNodes ?? 1,
       maxLength: options.maxNodes ?? 4
     }))
-    const pools = draw(g, fc.uniqueArray(fc.stringMatching(/^[a-z][a-z0-9_]{0,10}$/), {
+    const pools = draw(g, fc.uniqueArray(arbWord(10, "_"), {
       maxLength: options.maxPools ?? 2
     }))
     const vms = drawVms(g, names, pools, options.maxVms ?? 6)
@@ -123,7 +123,7 @@ const drawNetworks = (g: Draw, max: number): ReadonlyArray<Entity> => {
     fc.record({
       managed: fc.boolean(),
       vni: fc.integer({ min: 1, max: 4094 }),
-      description: fc.stringMatching(/^[a-z][a-z0-9-]{0,12}$/)
+      description: arbWord(12, "-")
     }),
     { maxLength: max, comparator: (a, b) => a.vni === b.vni || a.description === b.description }
   ))
@@ -170,7 +170,7 @@ const drawNetwork = (
 }
 
 const drawAcls = (g: Draw, vni: number) => {
-  const descriptions = draw(g, fc.uniqueArray(fc.stringMatching(/^[a-z][a-z0-9_-]{0,10}$/), { maxLength: 6 }))
+  const descriptions = draw(g, fc.uniqueArray(arbWord(10, "_-"), { maxLength: 6 }))
   const directions = descriptions.map(() => draw(g, fc.constantFrom("in" as const, "out" as const)))
   const orderIn = descriptions.filter((_, i) => directions[i] === "in")
   const orderOut = descriptions.filter((_, i) => directions[i] === "out")
@@ -189,7 +189,7 @@ const drawCeph = (g: Draw, nodes: ReadonlyArray<string>, pools: ReadonlyArray<st
   })
   const vmDisks = vms.flatMap((vm) => vm.rbdList.map((disk) => disk.split("/") as [string, string]))
   const extra = pools.flatMap((pool) =>
-    draw(g, fc.uniqueArray(fc.stringMatching(/^[a-z][a-z0-9_]{0,10}$/), { maxLength: 3 }))
+    draw(g, fc.uniqueArray(arbWord(10, "_"), { maxLength: 3 }))
       .filter((name) => !vmDisks.some(([p, v]) => p === pool && v === name))
       .map((name) => [pool, name] as [string, string])
   )

@@ -1,0 +1,134 @@
+import type { Entity } from "@pvc/core"
+import * as fc from "fast-check"
+import { arbMac, arbNodeName, arbVmName, arbWord } from "./ArbEntities.ts"
+
+/*
+ * Operations as an API client sends them: raw strings referring to objects that may or may not
+ * exist, so sequences exercise both the accepting and the refusing paths of the use-cases.
+ */
+
+export const SELECTORS = ["mem", "load", "vcpus", "vms"] as const
+
+export type ComputeOp =
+  | { readonly _tag: "StartVm" | "StopVm" | "ShutdownVm" | "RestartVm" | "UnmigrateVm"; readonly vm: string }
+  | { readonly _tag: "MoveVm"; readonly vm: string; readonly node: string | undefined; readonly selector: string | undefined }
+  | {
+    readonly _tag: "MigrateVm"
+    readonly vm: string
+    readonly node: string | undefined
+    readonly selector: string | undefined
+    readonly force: boolean
+  }
+  | { readonly _tag: "FlushNode" | "UnflushNode"; readonly node: string }
+
+export type NetworkOp =
+  | {
+    readonly _tag: "AddAcl"
+    readonly network: string
+    readonly description: string
+    readonly direction: string | undefined
+    readonly rule: string | undefined
+    readonly order: string | undefined
+  }
+  | { readonly _tag: "RemoveAcl"; readonly network: string; readonly description: string; readonly direction: string | undefined }
+  | {
+    readonly _tag: "AddReservation"
+    readonly network: string
+    readonly mac: string
+    readonly ipaddress: string | undefined
+    readonly hostname: string | undefined
+  }
+  | { readonly _tag: "RemoveReservation"; readonly network: string; readonly mac: string }
+
+/** The names an operation may refer to: those of a cluster, plus some that do not exist. */
+export interface OperationTargets {
+  readonly vms: ReadonlyArray<string>
+  readonly nodes: ReadonlyArray<string>
+  readonly networks: ReadonlyArray<string>
+  readonly acls: ReadonlyArray<string>
+  readonly macs: ReadonlyArray<string>
+  /** IPv4 addresses worth trying for reservations (inside and outside the networks). */
+  readonly addresses: ReadonlyArray<string>
+}
+
+export const targetsOf = (entities: ReadonlyArray<Entity>): OperationTargets => {
+  const of = <T extends Entity["_tag"]>(tag: T) => entities.filter((e): e is Extract<Entity, { _tag: T }> => e._tag === tag)
+  const networks = of("Network")
+  return {
+    vms: of("Vm").flatMap((vm) => [vm.name, vm.uuid]),
+    nodes: of("Node").map((n) => n.name),
+    networks: networks.flatMap((n) => [n.description, String(n.vni)]),
+    acls: of("Acl").map((a) => a.description),
+    macs: [...of("DhcpReservation").map((r) => r.mac), ...of("DhcpLease").map((l) => l.mac)],
+    addresses: networks.flatMap((n) => {
+      const prefix = n.ip4.network?.replace(/\.0\/\d+$/, "")
+      return prefix === undefined ? [] : [`${prefix}.20`, `${prefix}.21`, `${prefix}.250`]
+    })
+  }
+}
+
+/** Mostly an existing name, sometimes an arbitrary (probably unknown) one. */
+const pick = (known: ReadonlyArray<string>, other: fc.Arbitrary<string>): fc.Arbitrary<string> =>
+  known.length === 0 ? other : fc.oneof({ arbitrary: fc.constantFrom(...known), weight: 4 }, { arbitrary: other, weight: 1 })
+
+const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined })
+
+export const arbComputeOp = (targets: OperationTargets): fc.Arbitrary<ComputeOp> => {
+  const vm = pick(targets.vms, arbVmName)
+  const node = pick(targets.nodes, arbNodeName)
+  const selector = fc.oneof({ arbitrary: fc.constantFrom(...SELECTORS), weight: 6 }, { arbitrary: fc.constant("cpu"), weight: 1 })
+  const plain = fc.constantFrom("StartVm", "StopVm", "ShutdownVm", "RestartVm", "UnmigrateVm") satisfies fc.Arbitrary<
+    ComputeOp["_tag"]
+  >
+  return fc.oneof(
+    fc.record({ _tag: plain, vm }),
+    fc.record({ _tag: fc.constant("MoveVm" as const), vm, node: optional(node), selector: optional(selector) }),
+    fc.record({
+      _tag: fc.constant("MigrateVm" as const),
+      vm,
+      node: optional(node),
+      selector: optional(selector),
+      force: fc.boolean()
+    }),
+    fc.record({ _tag: fc.constantFrom("FlushNode" as const, "UnflushNode" as const), node })
+  )
+}
+
+export const arbNetworkOp = (targets: OperationTargets): fc.Arbitrary<NetworkOp> => {
+  const network = pick(targets.networks, arbWord(8, "-"))
+  const description = pick(targets.acls, fc.constantFrom("ssh", "web", "dns", "icmp", "deny-all", "mgmt"))
+  const direction = optional(fc.oneof({ arbitrary: fc.constantFrom("in", "out"), weight: 8 }, { arbitrary: fc.constant("sideways"), weight: 1 }))
+  const order = optional(fc.oneof(fc.nat(6).map(String), fc.constantFrom("-1", "10", "x")))
+  const mac = pick(targets.macs, arbMac)
+  const ipaddress = optional(pick(targets.addresses, fc.constantFrom("192.168.1.10", "not-an-ip")))
+  return fc.oneof(
+    fc.record({
+      _tag: fc.constant("AddAcl" as const),
+      network,
+      description,
+      direction,
+      rule: optional(fc.constantFrom("tcp dport 22 accept", "udp dport 53 accept", "drop")),
+      order
+    }),
+    fc.record({ _tag: fc.constant("RemoveAcl" as const), network, description, direction }),
+    fc.record({
+      _tag: fc.constant("AddReservation" as const),
+      network,
+      mac,
+      ipaddress,
+      hostname: optional(fc.constantFrom("db1", "web1", "printer"))
+    }),
+    fc.record({ _tag: fc.constant("RemoveReservation" as const), network, mac })
+  )
+}
+
+/** A cluster together with a sequence of compute and network operations against its names. */
+export const arbClusterWithOperations = (
+  cluster: fc.Arbitrary<ReadonlyArray<Entity>>,
+  maxOperations = 20
+): fc.Arbitrary<{ readonly cluster: ReadonlyArray<Entity>; readonly operations: ReadonlyArray<ComputeOp | NetworkOp> }> =>
+  cluster.chain((entities) => {
+    const targets = targetsOf(entities)
+    return fc.array(fc.oneof(arbComputeOp(targets), arbNetworkOp(targets)), { maxLength: maxOperations })
+      .map((operations) => ({ cluster: entities, operations }))
+  })
