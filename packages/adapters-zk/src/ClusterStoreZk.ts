@@ -45,6 +45,13 @@ class OpsBuilder {
     this.creates.set(path, value)
   }
 
+  /** Give `path` this value: in a create of this plan, by a set when it exists, else by a create. */
+  write(path: string, value: string, version: number): void {
+    if (this.creates.has(path)) this.creates.set(path, value)
+    else if (this.willExist(path)) this.sets.set(path, { op: "set", path, data: value, version })
+    else this.create(path, value)
+  }
+
   ops(): ReadonlyArray<ZkOp> {
     const checks = [...this.checks]
       .filter(([path]) => !this.sets.has(path))
@@ -75,7 +82,7 @@ const addChecks = (b: OpsBuilder, plan: ClusterPlan, entity: Entity) => {
 const putNew = (b: OpsBuilder, entity: Entity) => {
   for (const kv of encode(entity)) {
     if (kv.role === "container" && b.willExist(kv.path)) continue
-    if (kv.role === "shared" && b.willExist(kv.path)) b.sets.set(kv.path, { op: "set", path: kv.path, data: kv.value, version: -1 })
+    if (kv.role === "shared") b.write(kv.path, kv.value, -1)
     else b.create(kv.path, kv.value)
   }
 }
@@ -87,9 +94,7 @@ const putExisting = (b: OpsBuilder, plan: ClusterPlan, entity: Entity, base: Ent
   for (const kv of encode(entity)) {
     if (before.get(kv.path) === kv.value && before.has(kv.path)) continue
     if (kv.role === "container" && b.willExist(kv.path)) continue
-    if (b.willExist(kv.path)) {
-      b.sets.set(kv.path, { op: "set", path: kv.path, data: kv.value, version: versions.get(kv.path) ?? -1 })
-    } else b.create(kv.path, kv.value)
+    b.write(kv.path, kv.value, versions.get(kv.path) ?? -1)
   }
   for (const [path, version] of versions) if (version !== undefined) b.checks.set(path, version)
 }
@@ -163,6 +168,7 @@ export const makeClusterStore = Effect.fnUntraced(function*(zk: ZkClientShape, o
         Effect.catchTag("ZkError", (e) => Effect.fail(fromZkError(e)))
       )
       if (ops.length === 0) return
+      if (process.env["PVC_ZK_DEBUG"]) console.log(JSON.stringify(ops))
       let seq = 0
       const results = yield* zk.multi(ops, () => {
         seq = mirror.nextSeq()

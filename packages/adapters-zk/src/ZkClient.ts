@@ -281,6 +281,11 @@ export const makeZkClient = Effect.fnUntraced(function*(config: ZkConfigShape) {
                   tx.remove(op.path, op.version)
                   break
               }
+              // The library turns version 0 into -1 (`version || -1`): restore the real one.
+              if (op.op !== "create") {
+                const queued = (tx as unknown as { ops: Array<{ version: number }> }).ops
+                queued[queued.length - 1]!.version = op.version
+              }
             }
             onIssue?.()
             tx.commit((error, results: unknown) => {
