@@ -1,1 +1,9 @@
-export {}
+export * from "./CephCommandText.ts"
+export * from "./SizeRules.ts"
+export * from "./StorageErrors.ts"
+export * from "./StorageRules.ts"
+export * from "./usecases/osds.ts"
+export * from "./usecases/pools.ts"
+export * from "./usecases/snapshots.ts"
+export * from "./usecases/status.ts"
+export * from "./usecases/volumes.ts"

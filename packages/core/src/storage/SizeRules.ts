@@ -1,0 +1,31 @@
+import { Result } from "effect"
+import { InvalidStorageValue } from "./StorageErrors.ts"
+
+const UNITS = ["B", "K", "M", "G", "T", "P"] as const
+const unitBytes = (index: number) => 1024 ** index
+
+/**
+ * `size`: bytes, or an integer with one of `K M G T P` (binary multiples, case-insensitive,
+ * optional trailing `B`), as a positive number of bytes.
+ */
+export const parseSize = (text: string): Result.Result<number, InvalidStorageValue> => {
+  const invalid = (reason: string) => Result.fail(new InvalidStorageValue({ field: "size", value: text, reason }))
+  const match = /^([0-9]+)([kmgtp]?)b?$/i.exec(text)
+  if (match === null) return invalid("not a number of bytes or an integer with K, M, G, T or P")
+  const bytes = Number(match[1]) * unitBytes(UNITS.indexOf((match[2] || "B").toUpperCase() as "B"))
+  if (bytes <= 0) return invalid("not positive")
+  if (!Number.isSafeInteger(bytes)) return invalid("too large")
+  return Result.succeed(bytes)
+}
+
+/**
+ * zk-layout §5: the smallest unit of B, K, M, G, T, P for which the rounded-up count is at most
+ * 9999 (4 GiB → `4096M`, 10 GiB → `10G`, 512 → `512B`).
+ */
+export const humanSize = (bytes: number): string => {
+  for (let i = 0; i < UNITS.length; i++) {
+    const count = Math.ceil(bytes / unitBytes(i))
+    if (count <= 9999 || i === UNITS.length - 1) return `${count}${UNITS[i]}`
+  }
+  return `${bytes}B`
+}
