@@ -58,7 +58,7 @@ export const zkRaw = (client: zookeeper.Client) => ({
   get: (path: string) =>
     new Promise<{ data: string; version: number } | undefined>((resolve, reject) =>
       client.getData(path, (error, data, stat) => {
-        if (error) return error.getCode?.() === zookeeper.Exception.NO_NODE ? resolve(undefined) : reject(error)
+        if (error) return (error as zookeeper.Exception).code === zookeeper.Exception.NO_NODE ? resolve(undefined) : reject(error)
         resolve({ data: data ? data.toString("utf8") : "", version: stat.version })
       })
     ),
@@ -66,6 +66,8 @@ export const zkRaw = (client: zookeeper.Client) => ({
     new Promise<void>((resolve, reject) =>
       client.setData(path, Buffer.from(value), (error) => (error ? reject(error) : resolve()))
     ),
+  remove: (path: string) =>
+    new Promise<void>((resolve, reject) => client.remove(path, (error) => (error ? reject(error) : resolve()))),
   children: (path: string) =>
     new Promise<ReadonlyArray<string>>((resolve, reject) =>
       client.getChildren(path, (error, children) => (error ? reject(error) : resolve(children)))
