@@ -3,7 +3,8 @@
 #   scripts/zookeeper.sh start <dir>   installs Debian's zookeeper if missing, starts a server with its
 #                                      data in <dir>, waits until it answers, writes <dir>/env
 #                                      (ZK_PORT, ZK_PID, PVC_TEST_ZK) and prints PVC_TEST_ZK=127.0.0.1:<port>
-#   scripts/zookeeper.sh stop <dir>    stops the server started in <dir> (by PID)
+#   scripts/zookeeper.sh stop <dir>    stops the server started in <dir> (by PID); a later `start <dir>`
+#                                      restarts it on the same port with the same data
 # A server started with `start` can be reused by hand: `source <dir>/env`.
 set -euo pipefail
 
@@ -47,7 +48,8 @@ start() {
     if kill -0 "$ZK_PID" 2>/dev/null; then echo "PVC_TEST_ZK=$PVC_TEST_ZK"; return 0; fi
   fi
   local port
-  port="$(free_port)"
+  # A restart in the same directory keeps the port (clients reconnect to the same address).
+  if [ -f "$dir/zoo.cfg" ]; then port="$(sed -n 's/^clientPort=//p' "$dir/zoo.cfg")"; else port="$(free_port)"; fi
   mkdir -p "$dir/data"
   cat >"$dir/zoo.cfg" <<EOF
 tickTime=2000

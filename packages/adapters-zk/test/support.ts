@@ -16,9 +16,9 @@ export const testZk = (): string => {
 let counter = 0
 
 /** A plain client on the test server (no chroot), connected. */
-export const rawClient = (chroot = ""): Promise<zookeeper.Client> =>
+export const rawClient = (chroot = "", hosts = parseCoordinators(testZk()).coordinators.join(",")): Promise<zookeeper.Client> =>
   new Promise((resolve, reject) => {
-    const client = zookeeper.createClient(parseCoordinators(testZk()).coordinators.join(",") + chroot, { sessionTimeout: 10_000 })
+    const client = zookeeper.createClient(hosts + chroot, { sessionTimeout: 10_000 })
     const timer = setTimeout(() => reject(new Error(`cannot connect to ZooKeeper at ${testZk()}`)), 15_000)
     client.once("connected", () => {
       clearTimeout(timer)
