@@ -1,0 +1,40 @@
+import { Schema } from "effect"
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "effect/http-api"
+import { VmJson } from "../views/VmView.ts"
+import { Authentication } from "./Authentication.ts"
+import { mandatory, Message, optional, PvcFailure } from "./Wire.ts"
+
+const vm = { vm: Schema.String }
+const Xml = Schema.String.pipe(HttpApiSchema.asText({ contentType: "application/xml" }))
+
+const action = <const Name extends string, const Query extends Schema.Struct.Fields = {}>(
+  name: Name,
+  query?: Query
+) =>
+  HttpApiEndpoint.post(name, `/api/v1/vm/:vm/${name}`, {
+    params: vm,
+    query: query ?? ({} as Query),
+    success: Message,
+    error: PvcFailure
+  })
+
+export class VmApi extends HttpApiGroup.make("vm").add(
+  HttpApiEndpoint.get("list", "/api/v1/vm", {
+    query: { limit: optional, node: optional, state: optional },
+    success: Schema.Array(VmJson),
+    error: PvcFailure
+  }),
+  HttpApiEndpoint.get("get", "/api/v1/vm/:vm", { params: vm, success: Schema.Array(VmJson), error: PvcFailure }),
+  HttpApiEndpoint.get("dump", "/api/v1/vm/:vm/dump", { params: vm, success: Xml, error: PvcFailure }),
+  action("define", { xml: mandatory, node: optional, selector: optional }),
+  action("modify", { xml: mandatory, flag_restart: optional }),
+  action("undefine"),
+  action("remove"),
+  action("start"),
+  action("restart"),
+  action("shutdown"),
+  action("stop"),
+  action("move", { node: optional, selector: optional }),
+  action("migrate", { node: optional, selector: optional, flag_force: optional }),
+  action("unmigrate")
+).middleware(Authentication) {}

@@ -1,0 +1,8 @@
+import { HttpApiBuilder } from "effect/http-api"
+import { PvcApi } from "../../api/PvcApi.ts"
+import { login, loginForm } from "./login.ts"
+import { logout } from "./logout.ts"
+import { root } from "./root.ts"
+
+export const GeneralHandlers = HttpApiBuilder.group(PvcApi, "general", (handlers) =>
+  handlers.handleAll({ root, loginForm, login, logoutGet: logout, logout }))

@@ -1,0 +1,61 @@
+import { NodeHttpServer } from "@effect/platform-node"
+import { Effect, Layer, Schema } from "effect"
+import { HttpRouter, HttpServer } from "effect/http"
+import { HttpApiBuilder } from "effect/http-api"
+import { readFileSync } from "node:fs"
+import { createServer as createHttpServer, type Server } from "node:http"
+import { createServer as createHttpsServer } from "node:https"
+import { OPENAPI_PATH, PvcApi } from "../api/PvcApi.ts"
+import { AuthenticationLive } from "../auth/AuthenticationLive.ts"
+import { layerAuthSettings } from "../auth/AuthSettings.ts"
+import type { ApiConfig } from "../config/ApiConfig.ts"
+import { GeneralHandlers } from "../handlers/general/index.ts"
+import { NetworkHandlers } from "../handlers/network/index.ts"
+import { NodeHandlers } from "../handlers/node/index.ts"
+import { StorageHandlers } from "../handlers/storage/index.ts"
+import { VmHandlers } from "../handlers/vm/index.ts"
+import { pipeline } from "./Pipeline.ts"
+
+/** Every route of the manual plus the OpenAPI document derived from the same declarations. */
+export const ApiRoutes = HttpApiBuilder.layer(PvcApi, { openapiPath: OPENAPI_PATH }).pipe(
+  Layer.provide([GeneralHandlers, NodeHandlers, VmHandlers, NetworkHandlers, StorageHandlers]),
+  Layer.provide(AuthenticationLive)
+)
+
+export const layerHttp = Layer.unwrap(Effect.gen(function*() {
+  const app = yield* HttpRouter.toHttpEffect(ApiRoutes)
+  return HttpServer.serve(pipeline(app))
+}))
+
+export class TlsFilesUnreadable extends Schema.TaggedError<TlsFilesUnreadable>()("TlsFilesUnreadable", {
+  message: Schema.String
+}) {}
+
+export interface TlsFiles {
+  readonly cert: Buffer
+  readonly key: Buffer
+}
+
+/** The configured certificate and key, read once at start (a bad path refuses the start). */
+export const readTlsFiles = (config: ApiConfig): Effect.Effect<TlsFiles | undefined, TlsFilesUnreadable> =>
+  !config.ssl.enabled ? Effect.succeed(undefined) : Effect.try({
+    try: () => ({ cert: readFileSync(config.ssl.certFile), key: readFileSync(config.ssl.keyFile) }),
+    catch: (e) =>
+      new TlsFilesUnreadable({
+        message: `pvc.api.ssl: cannot read the certificate or key: ${e instanceof Error ? e.message : String(e)}`
+      })
+  })
+
+// node:https servers speak the node:http server interface the platform layer drives.
+const makeNodeServer = (tls: TlsFiles | undefined): Server =>
+  tls === undefined ? createHttpServer() : createHttpsServer({ cert: tls.cert, key: tls.key }) as unknown as Server
+
+export const layerListener = (config: ApiConfig, tls: TlsFiles | undefined) =>
+  NodeHttpServer.layer(() => makeNodeServer(tls), { port: config.listenPort, host: config.listenAddress })
+
+/** The API served per the configuration; the ports (store, Ceph, XML) are provided by the caller. */
+export const layerServer = (config: ApiConfig, tls: TlsFiles | undefined) =>
+  layerHttp.pipe(
+    Layer.provideMerge(layerListener(config, tls)),
+    Layer.provide(layerAuthSettings(config))
+  )

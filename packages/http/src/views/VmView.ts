@@ -1,0 +1,101 @@
+import { DomainXml, type Vm, VmDetails } from "@pvc/core"
+import { Effect, Schema } from "effect"
+
+/** zk-layout §3 / §9. */
+export const VmJson = Schema.Struct({
+  name: Schema.String,
+  uuid: Schema.String,
+  state: Schema.String,
+  node: Schema.String,
+  last_node: Schema.String,
+  migrated: Schema.String,
+  failed_reason: Schema.String,
+  description: Schema.String,
+  memory: Schema.Union([Schema.Int, Schema.String]),
+  vcpu: Schema.String,
+  vcpu_topology: Schema.String,
+  networks: Schema.Array(Schema.Struct({
+    type: Schema.String,
+    mac: Schema.String,
+    source: Schema.String,
+    model: Schema.String
+  })),
+  type: Schema.String,
+  arch: Schema.String,
+  machine: Schema.String,
+  console: Schema.String,
+  emulator: Schema.String,
+  features: Schema.Array(Schema.String),
+  disks: Schema.Array(Schema.Struct({
+    type: Schema.optional(Schema.String),
+    name: Schema.optional(Schema.String),
+    dev: Schema.optional(Schema.String),
+    bus: Schema.optional(Schema.String)
+  })),
+  controllers: Schema.Array(Schema.Struct({ type: Schema.String, model: Schema.String }))
+})
+export type VmJson = typeof VmJson.Type
+
+// The XML is parsed once per stored VM value (a change yields a new Vm object), not per request.
+const detailsCache = new WeakMap<Vm, VmDetails>()
+
+/** Stored XML the parser refuses still renders: name and UUID from the keys, the rest unknown. */
+const fallbackDetails = (vm: Vm): VmDetails =>
+  new VmDetails({
+    name: vm.name,
+    uuid: vm.uuid,
+    description: "N/A",
+    memory: "N/A",
+    vcpu: "N/A",
+    vcpuTopology: "N/A",
+    networks: [],
+    type: "N/A",
+    arch: "N/A",
+    machine: "N/A",
+    console: "N/A",
+    emulator: "N/A",
+    features: [],
+    disks: [],
+    controllers: []
+  })
+
+export const vmDetails = Effect.fnUntraced(function*(vm: Vm) {
+  const cached = detailsCache.get(vm)
+  if (cached !== undefined) return cached
+  const parser = yield* DomainXml
+  const details = yield* parser.parse(vm.xml).pipe(
+    Effect.map((definition) => definition.details),
+    Effect.orElseSucceed(() => fallbackDetails(vm))
+  )
+  detailsCache.set(vm, details)
+  return details
+})
+
+export const vmJson = (vm: Vm, details: VmDetails): VmJson => ({
+  name: details.name,
+  uuid: details.uuid,
+  state: vm.state,
+  node: vm.node,
+  last_node: vm.lastNode ?? "",
+  migrated: vm.lastNode === null ? "no" : `from ${vm.lastNode}`,
+  failed_reason: vm.failedReason,
+  description: details.description,
+  memory: details.memory,
+  vcpu: details.vcpu,
+  vcpu_topology: details.vcpuTopology,
+  networks: details.networks.map((n) => ({ type: n.type, mac: n.mac, source: n.source, model: n.model })),
+  type: details.type,
+  arch: details.arch,
+  machine: details.machine,
+  console: details.console,
+  emulator: details.emulator,
+  features: [...details.features],
+  disks: details.disks.map((d) => ({ type: d.type, name: d.name, dev: d.dev, bus: d.bus })),
+  controllers: details.controllers.map((c) => ({ type: c.type, model: c.model }))
+})
+
+export const renderVms = Effect.fnUntraced(function*(vms: ReadonlyArray<Vm>) {
+  const out: Array<VmJson> = []
+  for (const vm of vms) out.push(vmJson(vm, yield* vmDetails(vm)))
+  return out
+})

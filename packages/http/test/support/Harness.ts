@@ -1,0 +1,73 @@
+import { type Entity, CephStorage, type CephCommand } from "@pvc/core"
+import { layer as DomainXmlLive } from "@pvc/adapters-libvirt"
+import { layerMemory } from "@pvc/testkit"
+import { Effect, Layer, ManagedRuntime } from "effect"
+import { HttpServer } from "effect/http"
+import { type ApiConfig, defaultConfig } from "../../src/config/ApiConfig.ts"
+import { layerServer, type TlsFiles } from "../../src/server/Server.ts"
+
+/** Ceph that accepts every command and records it (the cluster state is the store's business). */
+export const makeCephRecorder = () => {
+  const commands: Array<CephCommand> = []
+  const layer = Layer.succeed(CephStorage)({
+    run: (command) => Effect.sync(() => void commands.push(command))
+  })
+  return { commands, layer }
+}
+
+export interface Api {
+  readonly url: string
+  readonly close: () => Promise<void>
+}
+
+export interface ApiOptions {
+  readonly config?: Partial<ApiConfig>
+  readonly entities?: ReadonlyArray<Entity>
+  readonly ceph?: Layer.Layer<CephStorage>
+  readonly tls?: TlsFiles
+}
+
+/** The real server on a loopback port, over the in-memory store. */
+export const startApi = async (options: ApiOptions = {}): Promise<Api> => {
+  const config: ApiConfig = { ...defaultConfig, listenPort: 0, ...options.config }
+  const layer = layerServer(config, options.tls).pipe(
+    Layer.provide([layerMemory(options.entities ?? []), DomainXmlLive, options.ceph ?? makeCephRecorder().layer])
+  )
+  const runtime = ManagedRuntime.make(layer)
+  const server = await runtime.runPromise(Effect.service(HttpServer.HttpServer))
+  const address = server.address
+  if (!("port" in address)) throw new Error("expected an IP address")
+  const scheme = options.tls === undefined ? "http" : "https"
+  return { url: `${scheme}://127.0.0.1:${address.port}`, close: () => runtime.dispose() }
+}
+
+export interface Reply {
+  readonly status: number
+  readonly contentType: string | null
+  readonly text: string
+  readonly body: unknown
+  readonly headers: Headers
+}
+
+/** One request; `form` goes in an urlencoded body. */
+export const call = async (
+  api: Api,
+  method: string,
+  path: string,
+  options: { readonly form?: Record<string, string>; readonly headers?: Record<string, string> } = {}
+): Promise<Reply> => {
+  const init: RequestInit = { method, redirect: "manual", headers: { ...options.headers } }
+  if (options.form !== undefined) init.body = new URLSearchParams(options.form)
+  const response = await fetch(`${api.url}${path}`, init)
+  const text = await response.text()
+  let body: unknown = undefined
+  try {
+    body = JSON.parse(text)
+  } catch {
+    body = undefined
+  }
+  return { status: response.status, contentType: response.headers.get("content-type"), text, body, headers: response.headers }
+}
+
+export const messageOf = (reply: Reply): string =>
+  typeof reply.body === "object" && reply.body !== null && "message" in reply.body ? String(reply.body.message) : ""
