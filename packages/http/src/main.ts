@@ -1,0 +1,42 @@
+import { layer as DomainXmlLive } from "@pvc/adapters-libvirt"
+import { layer as ClusterStoreZk, layerConfig as zkConfig } from "@pvc/adapters-zk"
+import { NodeRuntime } from "@effect/platform-node"
+import { Console, Effect, Layer, Logger, References } from "effect"
+import { type ApiConfig, configPath, defaultConfig, type LogLevel, loadConfig } from "./config/ApiConfig.ts"
+import { EMBEDDED_STORE, layerEmbedded } from "./embedded/Embedded.ts"
+import { layerServer, readTlsFiles } from "./server/Server.ts"
+
+const LOG_LEVELS: ReadonlyArray<LogLevel> = ["Trace", "Debug", "Info", "Warn", "Error", "Fatal", "None"]
+
+/** `PVC_LOG_LEVEL` overrides the file's `pvc.api.log_level`. */
+const logLevel = (config: ApiConfig): LogLevel =>
+  LOG_LEVELS.find((l) => l.toLowerCase() === (process.env["PVC_LOG_LEVEL"] ?? "").toLowerCase()) ?? config.logLevel
+
+const backends = (config: ApiConfig) =>
+  config.coordinators.length > 0
+    ? { store: `ZooKeeper at ${config.coordinators.join(",")}`, layer: ClusterStoreZk.pipe(Layer.provide(zkConfig({ coordinators: config.coordinators }))) }
+    : { store: EMBEDDED_STORE, layer: layerEmbedded }
+
+const program = Effect.gen(function*() {
+  const path = configPath(process.argv.slice(2), process.env)
+  const config = path === undefined ? defaultConfig : yield* loadConfig(path)
+  const tls = yield* readTlsFiles(config)
+  const backend = backends(config)
+  const scheme = tls === undefined ? "http" : "https"
+  const app = layerServer(config, tls).pipe(Layer.provide([backend.layer, DomainXmlLive]))
+  yield* Effect.logInfo("pvc-api starting").pipe(Effect.annotateLogs({
+    config: config.source,
+    listen: `${scheme}://${config.listenAddress}:${config.listenPort}`,
+    store: backend.store,
+    authentication: config.auth.enabled ? "enabled" : "disabled"
+  }))
+  return yield* Layer.launch(app).pipe(Effect.provideService(References.MinimumLogLevel, logLevel(config)))
+}).pipe(
+  Effect.catchTags({
+    ConfigInvalid: (e) => Console.error(`pvc-api: refusing to start: ${e.message}`).pipe(Effect.andThen(Effect.sync(() => void (process.exitCode = 1)))),
+    TlsFilesUnreadable: (e) => Console.error(`pvc-api: refusing to start: ${e.message}`).pipe(Effect.andThen(Effect.sync(() => void (process.exitCode = 1))))
+  }),
+  Effect.provide(Logger.layer([Logger.consoleLogFmt]))
+)
+
+NodeRuntime.runMain(program)
