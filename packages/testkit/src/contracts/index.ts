@@ -1,1 +1,2 @@
 export * from "./ClusterStoreContract.ts"
+export * from "./CephStorageContract.ts"
