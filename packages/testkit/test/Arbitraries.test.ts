@@ -62,7 +62,7 @@ describe("arbCluster", () => {
     const tags = new Set(sample(arbClusterWithOperations(arbCluster())).flatMap((s) => s.operations.map((o) => o._tag)))
     assert.sameMembers([...tags], [
       "StartVm", "StopVm", "ShutdownVm", "RestartVm", "UnmigrateVm", "MoveVm", "MigrateVm", "FlushNode", "UnflushNode",
-      "AddAcl", "RemoveAcl", "AddReservation", "RemoveReservation"
+      "AddAcl", "RemoveAcl", "AddReservation", "RemoveReservation", "DefineVm", "ModifyVm"
     ])
   })
 })

@@ -22,8 +22,12 @@ import { cephStatusText, osdStats, poolStats, radosDfText, rbdInfo } from "../de
 export interface ArbClusterOptions {
   readonly minNodes?: number
   readonly maxNodes?: number
+  readonly minVms?: number
   readonly maxVms?: number
+  readonly minNetworks?: number
   readonly maxNetworks?: number
+  /** Make about four in five nodes `run` and `ready`, so that placements mostly find targets. */
+  readonly mostlyReady?: boolean
   readonly maxPools?: number
 }
 
@@ -54,20 +58,21 @@ export const arbCluster = (options: ArbClusterOptions = {}): fc.Arbitrary<Readon
     const pools = draw(g, fc.uniqueArray(arbWord(10, "_"), {
       maxLength: options.maxPools ?? 2
     }))
-    const vms = drawVms(g, names, pools, options.maxVms ?? 6)
-    const nodes = drawNodes(g, names, vms)
+    const vms = drawVms(g, names, pools, options.minVms ?? 0, options.maxVms ?? 6)
+    const nodes = drawNodes(g, names, vms, options.mostlyReady ?? false)
     const primary = nodes.find((n) => n.routerState === "primary")
     return [
       ...nodes,
       makePrimaryNode(primary?.name ?? null),
       ...vms,
-      ...drawNetworks(g, options.maxNetworks ?? 3),
+      ...drawNetworks(g, options.minNetworks ?? 0, options.maxNetworks ?? 3),
       ...drawCeph(g, names, pools, vms)
     ]
   })
 
-const drawVms = (g: Draw, nodes: ReadonlyArray<string>, pools: ReadonlyArray<string>, max: number) => {
+const drawVms = (g: Draw, nodes: ReadonlyArray<string>, pools: ReadonlyArray<string>, min: number, max: number) => {
   const heads = draw(g, fc.uniqueArray(fc.record({ name: arbVmName, uuid: arbUuid }), {
+    minLength: min,
     maxLength: max,
     comparator: (a, b) => a.name === b.name || a.uuid === b.uuid
   }))
@@ -93,11 +98,18 @@ const memoryOf = (vm: Vm) => Number(/<memory unit='MiB'>(\d+)</.exec(vm.xml)?.[1
 const vcpusOf = (vm: Vm) => Number(/<vcpu>(\d+)</.exec(vm.xml)?.[1] ?? 0)
 
 /** Nodes whose router state fits their mode (one primary at most) and whose figures fit their VMs. */
-const drawNodes = (g: Draw, names: ReadonlyArray<string>, vms: ReadonlyArray<Vm>): ReadonlyArray<Node> => {
+const drawNodes = (
+  g: Draw,
+  names: ReadonlyArray<string>,
+  vms: ReadonlyArray<Vm>,
+  mostlyReady: boolean
+): ReadonlyArray<Node> => {
   const withPrimary = draw(g, fc.boolean())
   let primaryTaken = !withPrimary
   return names.map((name) => {
-    const generated = draw(g, arbNode(fc.constant(name)))
+    const drawn = draw(g, arbNode(fc.constant(name)))
+    const ready = mostlyReady && draw(g, fc.nat(4)) > 0
+    const generated = ready ? makeNode(name, { ...drawn, daemonState: "run", domainState: "ready" }) : drawn
     const coordinator = generated.daemonMode === "coordinator"
     const primary = coordinator && !primaryTaken
     if (primary) primaryTaken = true
@@ -118,14 +130,14 @@ const drawNodes = (g: Draw, names: ReadonlyArray<string>, vms: ReadonlyArray<Vm>
   })
 }
 
-const drawNetworks = (g: Draw, max: number): ReadonlyArray<Entity> => {
+const drawNetworks = (g: Draw, min: number, max: number): ReadonlyArray<Entity> => {
   const heads = draw(g, fc.uniqueArray(
     fc.record({
       managed: fc.boolean(),
       vni: fc.integer({ min: 1, max: 4094 }),
       description: arbWord(12, "-")
     }),
-    { maxLength: max, comparator: (a, b) => a.vni === b.vni || a.description === b.description }
+    { minLength: min, maxLength: max, comparator: (a, b) => a.vni === b.vni || a.description === b.description }
   ))
   return heads.flatMap((head, index) => drawNetwork(g, head, index))
 }

@@ -1,6 +1,6 @@
 import type { Entity } from "@pvc/core"
 import * as fc from "fast-check"
-import { arbMac, arbNodeName, arbVmName, arbWord } from "./ArbEntities.ts"
+import { arbMac, arbNodeName, arbUuid, arbVmName, arbWord } from "./ArbEntities.ts"
 
 /*
  * Operations as an API client sends them: raw strings referring to objects that may or may not
@@ -20,6 +20,17 @@ export type ComputeOp =
     readonly force: boolean
   }
   | { readonly _tag: "FlushNode" | "UnflushNode"; readonly node: string }
+
+/** Defining and renaming VMs: the operations that could break name uniqueness. */
+export type DefinitionOp =
+  | {
+    readonly _tag: "DefineVm"
+    readonly name: string
+    readonly uuid: string
+    readonly node: string | undefined
+    readonly selector: string | undefined
+  }
+  | { readonly _tag: "ModifyVm"; readonly uuid: string; readonly name: string }
 
 export type NetworkOp =
   | {
@@ -42,7 +53,9 @@ export type NetworkOp =
 
 /** The names an operation may refer to: those of a cluster, plus some that do not exist. */
 export interface OperationTargets {
+  /** Names and UUIDs of the VMs. */
   readonly vms: ReadonlyArray<string>
+  readonly uuids: ReadonlyArray<string>
   readonly nodes: ReadonlyArray<string>
   readonly networks: ReadonlyArray<string>
   readonly acls: ReadonlyArray<string>
@@ -56,6 +69,7 @@ export const targetsOf = (entities: ReadonlyArray<Entity>): OperationTargets => 
   const networks = of("Network")
   return {
     vms: of("Vm").flatMap((vm) => [vm.name, vm.uuid]),
+    uuids: of("Vm").map((vm) => vm.uuid),
     nodes: of("Node").map((n) => n.name),
     networks: networks.flatMap((n) => [n.description, String(n.vni)]),
     acls: of("Acl").map((a) => a.description),
@@ -122,13 +136,37 @@ export const arbNetworkOp = (targets: OperationTargets): fc.Arbitrary<NetworkOp>
   )
 }
 
+export const arbDefinitionOp = (targets: OperationTargets): fc.Arbitrary<DefinitionOp> => {
+  const names = pick(targets.vms.filter((v) => !targets.uuids.includes(v)), arbVmName)
+  const uuid = pick(targets.uuids, arbUuid)
+  return fc.oneof(
+    fc.record({
+      _tag: fc.constant("DefineVm" as const),
+      name: names,
+      uuid,
+      node: optional(pick(targets.nodes, arbNodeName)),
+      selector: optional(fc.constantFrom(...SELECTORS))
+    }),
+    fc.record({ _tag: fc.constant("ModifyVm" as const), uuid, name: names })
+  )
+}
+
+export type Operation = ComputeOp | NetworkOp | DefinitionOp
+
 /** A cluster together with a sequence of compute and network operations against its names. */
 export const arbClusterWithOperations = (
   cluster: fc.Arbitrary<ReadonlyArray<Entity>>,
   maxOperations = 20
-): fc.Arbitrary<{ readonly cluster: ReadonlyArray<Entity>; readonly operations: ReadonlyArray<ComputeOp | NetworkOp> }> =>
+): fc.Arbitrary<{ readonly cluster: ReadonlyArray<Entity>; readonly operations: ReadonlyArray<Operation> }> =>
   cluster.chain((entities) => {
     const targets = targetsOf(entities)
-    return fc.array(fc.oneof(arbComputeOp(targets), arbNetworkOp(targets)), { maxLength: maxOperations })
+    return fc.array(
+      fc.oneof(
+        { arbitrary: arbComputeOp(targets), weight: 3 },
+        { arbitrary: arbNetworkOp(targets), weight: 2 },
+        { arbitrary: arbDefinitionOp(targets), weight: 1 }
+      ),
+      { maxLength: maxOperations }
+    )
       .map((operations) => ({ cluster: entities, operations }))
   })
