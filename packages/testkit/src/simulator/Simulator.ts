@@ -21,8 +21,10 @@ export class SimulationDidNotSettle extends Schema.TaggedError<SimulationDidNotS
 }) {}
 
 export interface SettleOptions {
-  /** Simulated time allowed, default 900 s (covers fencing and migration timeouts). */
+  /** Time allowed, default 900 s (covers fencing and migration timeouts). */
   readonly maxSeconds?: number
+  /** How far time moves between two looks at the cluster, default 1 s. */
+  readonly step?: Duration.Input
 }
 
 /** Controls of the simulated cluster (its daemons run in the background). */
@@ -36,7 +38,10 @@ export interface SimulatorShape {
   /** The hypervisor refuses to start `vm` with `reason` until `allowStart`. */
   readonly refuseStart: (vm: string, reason?: string) => Effect.Effect<void>
   readonly allowStart: (vm: string) => Effect.Effect<void>
-  /** Advance the TestClock until no work is pending (tests only: needs Effect's TestClock). */
+  /**
+   * Let time pass until no work is pending: advances Effect's TestClock when that is the clock,
+   * otherwise sleeps on the real one.
+   */
   readonly settle: (options?: SettleOptions) => Effect.Effect<void, SimulationDidNotSettle | StoreUnavailable>
   /** What is still to be done; empty when the cluster is at rest. */
   readonly pending: Effect.Effect<ReadonlyArray<string>, StoreUnavailable>
@@ -120,7 +125,10 @@ export const makeSimulator = Effect.fnUntraced(function*(options: SimulatorOptio
   const killed = new Set<NodeName>()
   let lastSeen: ClusterSnapshot | undefined
 
-  const log = (message: string) => void events.push(`[${Math.floor(clock.currentTimeMillisUnsafe() / 1000)}s] ${message}`)
+  const startedAt = clock.currentTimeMillisUnsafe()
+  // Seconds since the simulator started, so that runs compare whatever the clock's origin.
+  const log = (message: string) =>
+    void events.push(`[${Math.floor((clock.currentTimeMillisUnsafe() - startedAt) / 1000)}s] ${message}`)
 
   const startNode = (name: NodeName) =>
     Effect.gen(function*() {
@@ -154,16 +162,19 @@ export const makeSimulator = Effect.fnUntraced(function*(options: SimulatorOptio
 
   const settle = (settleOptions: SettleOptions = {}) =>
     Effect.gen(function*() {
-      const maxSeconds = settleOptions.maxSeconds ?? 900
+      const maxMillis = (settleOptions.maxSeconds ?? 900) * 1000
+      const step = Duration.fromInputUnsafe(settleOptions.step ?? Duration.seconds(1))
+      // Under Effect's TestClock time is advanced; on the real clock (e.g. over ZooKeeper) it is waited for.
+      const advance = "adjust" in clock ? TestClock.adjust(step) : Effect.sleep(step)
       let quiet = 0
       let reasons: ReadonlyArray<string> = []
-      for (let second = 0; second < maxSeconds; second++) {
-        yield* TestClock.adjust(Duration.seconds(1))
+      for (let waited = 0; waited < maxMillis; waited += Duration.toMillis(step)) {
+        yield* advance
         reasons = yield* pending
         quiet = reasons.length === 0 ? quiet + 1 : 0
         if (quiet >= 2) return
       }
-      return yield* new SimulationDidNotSettle({ seconds: maxSeconds, pending: reasons })
+      return yield* new SimulationDidNotSettle({ seconds: maxMillis / 1000, pending: reasons })
     })
 
   const monitor = (snapshot: ClusterSnapshot) =>

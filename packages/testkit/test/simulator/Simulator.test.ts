@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { ClusterStore, NodeName, type VmUuid } from "@pvc/core"
-import { Effect } from "effect"
+import { Duration, Effect } from "effect"
 import { TestClock } from "effect/testing"
 import { makeSimulatedCluster, Simulator } from "../../src/simulator/index.ts"
 import { flush, migrate, setState, unflush } from "./api.ts"
@@ -172,4 +172,52 @@ describe("Simulator", () => {
       assert.deepStrictEqual((yield* vmsOn(hv(1))).map((vm) => vm.uuid).sort(), [...victims].sort())
       assert.deepStrictEqual(yield* sim.violations, [])
     }).pipe(Effect.provide(makeSimulatedCluster({ seed: 8 }))))
+
+  const scripted = (seed: number) =>
+    Effect.gen(function*() {
+      const sim = yield* Simulator
+      yield* sim.settle()
+      yield* flush(hv(1))
+      yield* TestClock.adjust("2 seconds")
+      yield* sim.killNode(hv(3))
+      yield* sim.settle()
+      yield* unflush(hv(1))
+      yield* sim.settle()
+      return yield* sim.events
+    }).pipe(Effect.provide(makeSimulatedCluster({ seed, faults: { migrationFailureRate: 0.3, startRefusalRate: 0.1 } })))
+
+  it.effect("a seed gives the same run, faults included", () =>
+    Effect.gen(function*() {
+      const first = yield* scripted(11)
+      const second = yield* scripted(11)
+      assert.deepStrictEqual(first, second)
+      assert.isTrue(first.some((e) => e.includes("fenced hv3")))
+    }))
+
+  it.effect("random migration failures come from the seed", () =>
+    Effect.gen(function*() {
+      const events = yield* scripted(12)
+      assert.isTrue(events.some((e) => e.includes("live migration") && e.includes("failed")))
+    }))
+
+  it.live("runs on the real clock too (as the embedded API does)", () =>
+    Effect.gen(function*() {
+      const sim = yield* Simulator
+      const settle = sim.settle({ step: "20 millis", maxSeconds: 20 })
+      yield* settle
+      const before = (yield* vmsOn(hv(3))).map((vm) => vm.uuid)
+      yield* flush(hv(3))
+      yield* settle
+      const s = yield* snapshot
+      assert.strictEqual(s.nodes.get(hv(3))?.domainState, "flushed")
+      for (const uuid of before) assert.strictEqual(s.vms.get(uuid)?.lastNode, hv(3))
+    }).pipe(Effect.provide(makeSimulatedCluster({
+      seed: 13,
+      timing: {
+        keepalive: Duration.millis(100),
+        migrate: Duration.millis(30),
+        shutdown: Duration.millis(30),
+        poll: Duration.millis(20)
+      }
+    }))))
 })
