@@ -1,4 +1,4 @@
-import { Cause, Clock, Effect, Option, SchemaIssue } from "effect"
+import { type Cause, Clock, Effect, SchemaIssue } from "effect"
 import { HttpServerError, HttpServerRequest, HttpServerResponse } from "effect/http"
 import { HttpApiError } from "effect/http-api"
 import { missingValue } from "../errors/toWire.ts"
@@ -34,9 +34,18 @@ const routeFailure = (method: string, path: string) => {
     : json(405, `Method ${method} is not allowed on ${path}; use ${allowed.join(", ")}.`, { allow: allowed.join(", ") })
 }
 
+// Decoding failures reach us as defects once they have passed the authentication middleware.
+const firstFailure = (cause: Cause.Cause<unknown>): unknown => {
+  for (const reason of cause.reasons) {
+    if (reason._tag === "Fail") return reason.error
+    if (reason._tag === "Die") return reason.defect
+  }
+  return undefined
+}
+
 const failureResponse = (cause: Cause.Cause<unknown>, method: string, path: string) =>
   Effect.gen(function*() {
-    const error = Option.getOrUndefined(Cause.findErrorOption(cause))
+    const error = firstFailure(cause)
     if (HttpApiError.HttpApiSchemaError.is(error)) return schemaFailure(error)
     if (HttpServerError.isHttpServerError(error) && error.reason._tag === "RouteNotFound") {
       return routeFailure(method, path)
