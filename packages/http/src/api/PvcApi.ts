@@ -18,6 +18,8 @@ export class PvcApi extends HttpApi.make("pvc-api")
     description: "Parallel Virtual Cluster HTTP API (api-manual.md). Values may come from the query " +
       "string or an application/x-www-form-urlencoded body; failures answer 510 with {message}."
   }))
+  // Report every missing mandatory value at once, not only the first.
+  .annotate(HttpApi.QueryParseOptions, { errors: "all" })
 {}
 
 export const OPENAPI_PATH = "/api/v1/openapi.json"
