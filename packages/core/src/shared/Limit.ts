@@ -17,8 +17,9 @@ export const MAX_PROGRAM_SIZE = 5000
  * Compile a fuzzy `limit` (decisions.md): `.*` is put in front and after, and the result must
  * match the whole candidate. The wrappers enclose the whole expression as a group, and `^`/`$`
  * are anchors, so a leading `^` or trailing `$` suppresses the wrapper on its side and `a|b`
- * means "contains a or b". Matching runs a Thompson NFA simulation: linear in the candidate's
- * length whatever the pattern, so pathological patterns cannot hold a request.
+ * means "contains a or b". Matching simulates the NFA (with a lazily built, bounded DFA cache):
+ * linear in the candidate's length whatever the pattern, so pathological patterns cannot hold a
+ * request.
  */
 export const compileLimit = (limit: string): Result.Result<LimitMatcher, InvalidLimit> => {
   if (limit.length > MAX_LIMIT_LENGTH) {
@@ -28,7 +29,7 @@ export const compileLimit = (limit: string): Result.Result<LimitMatcher, Invalid
     const parsed = new Parser(codePoints(limit)).parse()
     const anything: Ast = { t: "repeat", node: { t: "set", set: ANY }, min: 0, max: Infinity }
     const program = compile({ t: "cat", items: [anything, parsed, anything] })
-    return Result.succeed((candidate) => run(program, codePoints(candidate)))
+    return Result.succeed(makeMatcher(program))
   } catch (e) {
     if (e instanceof Refusal) return Result.fail(new InvalidLimit({ limit, reason: e.reason }))
     throw e
@@ -424,34 +425,79 @@ const compile = (ast: Ast): Program => {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Thompson simulation: every live state advances in lock step, one code point at a time.
+// Matching: a Thompson NFA simulation (every live state advances in lock step, one code point
+// at a time) whose state sets are cached as the states of a lazily built DFA. Each DFA step is
+// then a map lookup; the cache is dropped when it grows too large, so the cost per code point is
+// bounded by the program size either way.
 
-const assertionHolds = (anchor: Anchor, input: ReadonlyArray<number>, pos: number): boolean => {
+/** Bits of the position's context that assertions depend on. */
+const AT_START = 1
+const AT_END = 2
+const PREV_WORD = 4
+const NEXT_WORD = 8
+
+const MAX_CACHED_STATES = 4096
+const MAX_CACHED_PCS = 500_000
+
+const assertionHolds = (anchor: Anchor, context: number): boolean => {
   switch (anchor) {
     case "start":
-      return pos === 0
+      return (context & AT_START) !== 0
     case "end":
-      return pos === input.length
+      return (context & AT_END) !== 0
     case "wordBoundary":
-      return isWordChar(input[pos - 1]) !== isWordChar(input[pos])
+      return ((context & PREV_WORD) !== 0) !== ((context & NEXT_WORD) !== 0)
     case "notWordBoundary":
-      return isWordChar(input[pos - 1]) === isWordChar(input[pos])
+      return ((context & PREV_WORD) !== 0) === ((context & NEXT_WORD) !== 0)
   }
 }
 
-const run = (program: Program, input: ReadonlyArray<number>): boolean => {
-  const size = program.op.length
-  const seen = new Int32Array(size).fill(-1)
-  const stack: Array<number> = []
-  let current: Array<number> = []
-  let next: Array<number> = []
-  // Follows jumps, splits and assertions from `start`; collects the CHAR/MATCH states reached.
-  const addState = (list: Array<number>, start: number, pos: number) => {
-    stack.push(start)
+/** The CHAR/MATCH states reached from a kernel in one position's context, and where they lead. */
+interface Closure {
+  readonly states: ReadonlyArray<number>
+  readonly matches: boolean
+  readonly next: Map<number, DfaState>
+}
+
+/** A DFA state: the NFA states entered by the last code point (or the start state). */
+interface DfaState {
+  readonly kernel: ReadonlyArray<number>
+  readonly closures: Map<number, Closure>
+}
+
+const makeMatcher = (program: Program): LimitMatcher => {
+  const contextual = program.anchors.length > 0
+  const seen = new Int32Array(program.op.length)
+  let generation = 0
+  let cache = new Map<string, DfaState>()
+  let cachedPcs = 0
+
+  const stateOf = (pcs: Array<number>): DfaState => {
+    const kernel = [...new Set(pcs)].sort((a, b) => a - b)
+    const key = kernel.join(",")
+    let state = cache.get(key)
+    if (state === undefined) {
+      if (cache.size >= MAX_CACHED_STATES || cachedPcs >= MAX_CACHED_PCS) {
+        cache = new Map()
+        cachedPcs = 0
+      }
+      state = { kernel, closures: new Map() }
+      cache.set(key, state)
+      cachedPcs += kernel.length
+    }
+    return state
+  }
+
+  const closure = (state: DfaState, context: number): Closure => {
+    let found = state.closures.get(context)
+    if (found !== undefined) return found
+    generation++
+    const states: Array<number> = []
+    const stack = [...state.kernel]
     while (stack.length > 0) {
       const pc = stack.pop()!
-      if (seen[pc] === pos) continue
-      seen[pc] = pos
+      if (seen[pc] === generation) continue
+      seen[pc] = generation
       switch (program.op[pc]) {
         case JMP:
           stack.push(program.x[pc]!)
@@ -460,26 +506,39 @@ const run = (program: Program, input: ReadonlyArray<number>): boolean => {
           stack.push(program.y[pc]!, program.x[pc]!)
           break
         case ASSERT:
-          if (assertionHolds(program.anchors[program.x[pc]!]!, input, pos)) stack.push(pc + 1)
+          if (assertionHolds(program.anchors[program.x[pc]!]!, context)) stack.push(pc + 1)
           break
         default:
-          list.push(pc)
+          states.push(pc)
       }
     }
+    found = { states, matches: states.some((pc) => program.op[pc] === MATCH), next: new Map() }
+    state.closures.set(context, found)
+    return found
   }
-  addState(current, 0, 0)
-  for (let pos = 0; pos <= input.length; pos++) {
-    if (current.length === 0) return false
-    const c = input[pos]
-    for (const pc of current) {
-      if (program.op[pc] === MATCH) {
-        if (pos === input.length) return true
-      } else if (c !== undefined && inSet(program.sets[program.x[pc]!]!, c)) {
-        addState(next, pc + 1, pos + 1)
-      }
+
+  const step = (from: Closure, c: number): DfaState => {
+    let next = from.next.get(c)
+    if (next === undefined) {
+      const targets = from.states.filter((pc) => program.op[pc] === CHAR && inSet(program.sets[program.x[pc]!]!, c))
+      next = stateOf(targets.map((pc) => pc + 1))
+      from.next.set(c, next)
     }
-    ;[current, next] = [next, current]
-    next.length = 0
+    return next
   }
-  return false
+
+  return (candidate) => {
+    const input = codePoints(candidate)
+    let state = stateOf([0])
+    for (let pos = 0;; pos++) {
+      const context = contextual
+        ? (pos === 0 ? AT_START : 0) | (pos === input.length ? AT_END : 0) |
+          (isWordChar(input[pos - 1]) ? PREV_WORD : 0) | (isWordChar(input[pos]) ? NEXT_WORD : 0)
+        : 0
+      const reached = closure(state, context)
+      if (pos === input.length) return reached.matches
+      if (reached.states.length === 0) return false
+      state = step(reached, input[pos]!)
+    }
+  }
 }
