@@ -8,6 +8,7 @@ import {
   entityKey,
   Ip4Config,
   Ip6Config,
+  NodeName,
   NodeResources,
   put,
   remove,
@@ -26,6 +27,7 @@ import {
   makePool,
   makePrimaryNode,
   makeReservation,
+  makeResources,
   makeSnapshot,
   makeVm,
   makeVolume,
@@ -74,6 +76,8 @@ export const clusterStoreSuite = (
     test("creating an entity that appeared meanwhile is refused", createOfAppearedRefused)
     test("removing an entity that disappeared meanwhile is refused", removeOfVanishedRefused)
     test("every commit is visible to the next snapshot", readYourWrites)
+    test("a snapshot taken earlier does not change afterwards", snapshotsAreImmutable)
+    test("readers never see half of a plan", noTornReads)
     test("changes emits the current snapshot, then later ones", changesEmits(changeTimeout))
     test("of two commits based on one snapshot exactly one wins", concurrentCommitsOneWins)
     test("of two creations of one entity exactly one wins", concurrentCreatesOneWins)
@@ -353,6 +357,40 @@ const readYourWrites = Effect.gen(function*() {
   const vm = makeVm("web1", UUID_A, "hv1")
   yield* write(remove(vm))
   assertAbsent(yield* snapshot, vm)
+})
+
+const snapshotsAreImmutable = Effect.gen(function*() {
+  const vm = makeVm("web1", UUID_A, "hv1")
+  yield* write(put(makeNode("hv1")), put(vm))
+  const before = yield* snapshot
+  yield* write(put(makeNode("hv2")), remove(vm), put(makeNode("hv1", { domainState: "flush" })))
+  assertHolds(before, makeNode("hv1"))
+  assertHolds(before, vm)
+  assertAbsent(before, makeNode("hv2"))
+  assert.strictEqual(before.nodes.size, 1)
+})
+
+/** Every commit writes the same keepalive to two nodes; no snapshot may show them apart. */
+const noTornReads = Effect.gen(function*() {
+  const keepalive = (n: number) => makeResources({ keepalive: String(n) })
+  const pair = (n: number) => [put(makeNode("hv1", { resources: keepalive(n) })), put(makeNode("hv2", { resources: keepalive(n) }))]
+  yield* write(...pair(0))
+  let done = false
+  const writer = Effect.gen(function*() {
+    for (let n = 1; n <= 30; n++) yield* write(...pair(n))
+    done = true
+  })
+  const reader = Effect.gen(function*() {
+    let reads = 0
+    while (!done || reads === 0) {
+      const snap = yield* snapshot
+      const [a, b] = [snap.nodes.get(NodeName.make("hv1")), snap.nodes.get(NodeName.make("hv2"))]
+      assert.strictEqual(a?.resources.keepalive, b?.resources.keepalive, "hv1 and hv2 written together")
+      reads++
+      yield* Effect.yieldNow
+    }
+  })
+  yield* Effect.all([writer, reader], { concurrency: "unbounded" })
 })
 
 const changesEmits = (timeoutMillis: number) =>
