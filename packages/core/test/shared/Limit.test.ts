@@ -63,6 +63,16 @@ describe("compileLimit", () => {
     }
   )
 
+  it("stays correct when its state cache overflows and is dropped", () => {
+    const limit = "^(a|b)*a(a|b){13}$"
+    const match = matcher(limit)
+    const random = fc.sample(fc.string({ unit: fc.constantFrom("a", "b"), minLength: 14, maxLength: 24 }), {
+      numRuns: 1500,
+      seed: 42
+    })
+    for (const candidate of random) assert.strictEqual(match(candidate), reference(limit, candidate), candidate)
+  })
+
   it("applies the fuzzy prefix and suffix rules", () => {
     assert.strictEqual(matcher("vm")("myvm1"), true)
     assert.strictEqual(matcher("^vm")("myvm1"), false)
