@@ -1,4 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
+import { fc, test } from "@fast-check/vitest"
 import { Effect, Result } from "effect"
 import { layerMemory } from "../../../testkit/src/memory/ClusterStoreMemory.ts"
 import type { Entity } from "../../src/cluster/Entity.ts"
@@ -234,4 +235,32 @@ describe("ACL use-cases", () => {
       yield* removeAcl("beta", "o", { direction: "out" })
       assert.deepStrictEqual((yield* listAcls("beta", { direction: "out" })), [])
     })))
+})
+
+const arbAclOps = fc.array(
+  fc.oneof(
+    fc.record({
+      add: fc.constantFrom("a", "b", "c", "d", "e"),
+      direction: fc.constantFrom("in", "out"),
+      order: fc.option(fc.nat(6).map(String), { nil: undefined })
+    }),
+    fc.record({ remove: fc.constantFrom("a", "b", "c", "d", "e") })
+  ),
+  { maxLength: 20 }
+)
+
+describe("ACL use-cases (generated)", () => {
+  test.prop([arbAclOps], { numRuns: 60 })("orders per direction are 0..n-1 after any adds and removes", (ops) =>
+    Effect.runPromise(withCluster(Effect.gen(function*() {
+      for (const op of ops) {
+        const attempt = "add" in op
+          ? addAcl("beta", op.add, { direction: op.direction, rule: "r", order: op.order })
+          : removeAcl("beta", op.remove)
+        yield* Effect.ignore(attempt)
+        for (const direction of ["in", "out"]) {
+          const orders = (yield* listAcls("beta", { direction })).map((a) => a.order)
+          assert.deepStrictEqual(orders, orders.map((_, i) => i))
+        }
+      }
+    }))))
 })
