@@ -4,6 +4,7 @@ import {
   type DomainDriverShape,
   DomainNotFound,
   DomainNotRunning,
+  DomainRejected,
   DomainRunning,
   DomainShutdownTimedOut,
   type NodeName,
@@ -74,7 +75,17 @@ export const makeMemoryHypervisors = (timing: HypervisorTiming): MemoryHyperviso
       return h
     })
     const driver: DomainDriverShape = {
-      define: (domain) => Effect.map(reachable(node), (h) => void h.defined.set(domain.uuid, domain)),
+      define: Effect.fnUntraced(function*(domain) {
+        const h = yield* reachable(node)
+        const clash = [...h.defined.values()].find((d) => (d.uuid === domain.uuid) !== (d.name === domain.name))
+        if (clash !== undefined) {
+          return yield* new DomainRejected({
+            uuid: domain.uuid,
+            reason: `operation failed: domain '${clash.name}' already exists with uuid ${clash.uuid}`
+          })
+        }
+        h.defined.set(domain.uuid, domain)
+      }),
       start: Effect.fnUntraced(function*(uuid) {
         const h = yield* reachable(node)
         if (!h.defined.has(uuid)) return yield* new DomainNotFound({ uuid })
@@ -111,9 +122,12 @@ export const makeMemoryHypervisors = (timing: HypervisorTiming): MemoryHyperviso
         const h = yield* runningHost(uuid)
         const t = yield* reachable(target)
         if (t.running.has(uuid)) return yield* new DomainRunning({ uuid })
+        // Like `virsh migrate --persistent --undefinesource`: the source forgets the domain.
+        const domain = h.defined.get(uuid)!
         h.running.delete(uuid)
+        h.defined.delete(uuid)
         checkSingle(target, uuid)
-        t.defined.set(uuid, h.defined.get(uuid)!)
+        t.defined.set(uuid, domain)
         t.running.add(uuid)
       })
     }

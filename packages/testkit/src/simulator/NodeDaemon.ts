@@ -143,7 +143,13 @@ export const startDaemon = Effect.fnUntraced(function*(env: DaemonEnv) {
 
   const startDomain = (vm: Vm) =>
     Effect.gen(function*() {
-      const started = yield* driver.define(definition(vm)).pipe(Effect.andThen(driver.start(vm.uuid)), Effect.result)
+      const domain = definition(vm)
+      // A definition left from before a rename is replaced rather than clashed with.
+      const define = driver.define(domain).pipe(
+        Effect.catchTag("DomainRejected", () =>
+          driver.undefine(vm.uuid).pipe(Effect.ignore, Effect.andThen(driver.define(domain))))
+      )
+      const started = yield* define.pipe(Effect.andThen(driver.start(vm.uuid)), Effect.result)
       if (Result.isFailure(started) && started.failure._tag !== "DomainRunning") {
         env.log(`${self}: ${vm.name} refused: ${reasonOf(started.failure)}`)
         yield* updateVm(vm.uuid, (v) =>
