@@ -3,6 +3,7 @@ import { layer as DomainXmlLive } from "@pvc/adapters-libvirt"
 import { layerMemory } from "@pvc/testkit"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { HttpServer } from "effect/http"
+import { request as httpRequest } from "node:http"
 import { type ApiConfig, defaultConfig } from "../../src/config/ApiConfig.ts"
 import { layerServer, type TlsFiles } from "../../src/server/Server.ts"
 
@@ -71,3 +72,20 @@ export const call = async (
 
 export const messageOf = (reply: Reply): string =>
   typeof reply.body === "object" && reply.body !== null && "message" in reply.body ? String(reply.body.message) : ""
+
+/** GET with an urlencoded body, which fetch refuses to send (the manual allows it). */
+export const getWithForm = (api: Api, path: string, form: Record<string, string>): Promise<{ status: number; text: string }> =>
+  new Promise((resolve, reject) => {
+    const body = new URLSearchParams(form).toString()
+    const request = httpRequest(`${api.url}${path}`, {
+      method: "GET",
+      headers: { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(body) }
+    }, (response) => {
+      let text = ""
+      response.setEncoding("utf8")
+      response.on("data", (chunk: string) => (text += chunk))
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, text }))
+    })
+    request.on("error", reject)
+    request.end(body)
+  })
