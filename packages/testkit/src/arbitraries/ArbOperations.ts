@@ -138,7 +138,8 @@ export const arbNetworkOp = (targets: OperationTargets): fc.Arbitrary<NetworkOp>
 
 export const arbDefinitionOp = (targets: OperationTargets): fc.Arbitrary<DefinitionOp> => {
   const names = pick(targets.vms.filter((v) => !targets.uuids.includes(v)), arbVmName)
-  const uuid = pick(targets.uuids, arbUuid)
+  // Half new UUIDs, so that definitions get through as often as they collide.
+  const uuid = targets.uuids.length === 0 ? arbUuid : fc.oneof(fc.constantFrom(...targets.uuids), arbUuid)
   return fc.oneof(
     fc.record({
       _tag: fc.constant("DefineVm" as const),
