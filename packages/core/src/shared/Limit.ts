@@ -308,6 +308,9 @@ class Parser {
     if (e === undefined) throw new Refusal("pattern ends with a backslash")
     if (e === ch("b")) return { t: "assert", anchor: "wordBoundary" }
     if (e === ch("B")) return { t: "assert", anchor: "notWordBoundary" }
+    // Python's absolute anchors, for limits written against the original API.
+    if (e === ch("A")) return { t: "assert", anchor: "start" }
+    if (e === ch("Z") || e === ch("z")) return { t: "assert", anchor: "end" }
     const set = CLASS_ESCAPES.get(e)
     if (set !== undefined) return { t: "set", set }
     return literal(this.characterEscape(e))

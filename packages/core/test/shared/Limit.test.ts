@@ -96,6 +96,8 @@ describe("compileLimit", () => {
     assert.strictEqual(matcher("\\x41\\u0042")("AB"), true)
     assert.strictEqual(matcher("^a{,2}$")("a{,2}"), true)
     assert.strictEqual(matcher("^\\s\\S$")(" x"), true)
+    assert.strictEqual(matcher("\\Ahv\\d\\Z")("hv1"), true)
+    assert.strictEqual(matcher("\\Ahv")("xhv1"), false)
   })
 
   it("refuses invalid expressions with a reason", () => {
