@@ -38,16 +38,36 @@ const GiB = 1024 ** 3
 
 /** The demo VMs: one running on each node, a stopped, a migrated and a failed one. */
 export const DEMO_VMS: ReadonlyArray<DemoVm> = [
-  { name: "web1", uuid: "bd849578-3b6a-4f2e-9d1c-6a7e2f0c4b11", node: "hv1", state: "start", memoryMiB: 2048, vcpus: 2, diskGiB: 20, mac: "52:54:00:a1:00:01", bridge: "vmbr100" },
-  { name: "web2", uuid: "96cddbad-1f4e-4c8a-b2d3-7e5f6a8b9c22", node: "hv2", state: "start", memoryMiB: 2048, vcpus: 2, diskGiB: 20, mac: "52:54:00:a1:00:02", bridge: "vmbr100" },
-  { name: "db1", uuid: "3f1a2b4c-5d6e-4f70-8a9b-0c1d2e3f4a33", node: "hv3", state: "start", memoryMiB: 8192, vcpus: 4, diskGiB: 100, mac: "52:54:00:a1:00:03", bridge: "vmbr100" },
-  { name: "mail1", uuid: "a7b8c9d0-e1f2-4a3b-9c4d-5e6f7a8b9c44", node: "hv1", state: "stop", memoryMiB: 1024, vcpus: 1, diskGiB: 40, mac: "52:54:00:a1:00:04", bridge: "vmbr100" },
-  { name: "build1", uuid: "c0ffee00-1234-4abc-8def-0123456789ab", node: "hv3", state: "start", lastNode: "hv2", memoryMiB: 4096, vcpus: 4, diskGiB: 60, mac: "52:54:00:a1:00:05", bridge: "vmbr100" },
   {
-    name: "legacy1", uuid: "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a866", node: "hv2", state: "failed", memoryMiB: 1024, vcpus: 1, diskGiB: 10, mac: "52:54:00:b2:00:01", bridge: "vmbr200",
-    failedReason: "internal error: process exited while connecting to monitor: Could not open '/var/lib/libvirt/images/legacy1-scratch.qcow2': Permission denied"
+    name: "web1", uuid: "bd849578-3b6a-4f2e-9d1c-6a7e2f0c4b11", node: "hv1", state: "start",
+    memoryMiB: 2048, vcpus: 2, diskGiB: 20, mac: "52:54:00:a1:00:01", bridge: "vmbr100"
   },
-  { name: "proxy1", uuid: "0d1e2f3a-4b5c-4d6e-8f70-81a2b3c4d577", node: "hv2", state: "start", memoryMiB: 512, vcpus: 1, diskGiB: 10, mac: "52:54:00:b2:00:02", bridge: "vmbr200" }
+  {
+    name: "web2", uuid: "96cddbad-1f4e-4c8a-b2d3-7e5f6a8b9c22", node: "hv2", state: "start",
+    memoryMiB: 2048, vcpus: 2, diskGiB: 20, mac: "52:54:00:a1:00:02", bridge: "vmbr100"
+  },
+  {
+    name: "db1", uuid: "3f1a2b4c-5d6e-4f70-8a9b-0c1d2e3f4a33", node: "hv3", state: "start",
+    memoryMiB: 8192, vcpus: 4, diskGiB: 100, mac: "52:54:00:a1:00:03", bridge: "vmbr100"
+  },
+  {
+    name: "mail1", uuid: "a7b8c9d0-e1f2-4a3b-9c4d-5e6f7a8b9c44", node: "hv1", state: "stop",
+    memoryMiB: 1024, vcpus: 1, diskGiB: 40, mac: "52:54:00:a1:00:04", bridge: "vmbr100"
+  },
+  {
+    name: "build1", uuid: "c0ffee00-1234-4abc-8def-0123456789ab", node: "hv3", state: "start", lastNode: "hv2",
+    memoryMiB: 4096, vcpus: 4, diskGiB: 60, mac: "52:54:00:a1:00:05", bridge: "vmbr100"
+  },
+  {
+    name: "legacy1", uuid: "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a866", node: "hv2", state: "failed",
+    failedReason: "internal error: process exited while connecting to monitor: " +
+      "Could not open '/var/lib/libvirt/images/legacy1-scratch.qcow2': Permission denied",
+    memoryMiB: 1024, vcpus: 1, diskGiB: 10, mac: "52:54:00:b2:00:01", bridge: "vmbr200"
+  },
+  {
+    name: "proxy1", uuid: "0d1e2f3a-4b5c-4d6e-8f70-81a2b3c4d577", node: "hv2", state: "start",
+    memoryMiB: 512, vcpus: 1, diskGiB: 10, mac: "52:54:00:b2:00:02", bridge: "vmbr200"
+  }
 ]
 
 const RUNNING: ReadonlySet<VmState> = new Set(["start", "restart", "shutdown", "migrate"])
