@@ -20,7 +20,10 @@ const duplicates = (values: ReadonlyArray<string>) => values.filter((v, i) => va
 
 const ipPrefix = (cidr: string | null) => (cidr === null ? undefined : cidr.replace(/\.0\/24$/, "."))
 
-/** Rules every stored cluster keeps, whatever the API did to it. Each violation is described. */
+/**
+ * Rules every stored cluster keeps, whatever the API did to it: VMs on existing nodes with unique
+ * names, ACLs ordered 0..n-1 per direction with unique descriptions, reserved addresses unique.
+ */
 export const safetyViolations = (entities: ReadonlyArray<Entity>): ReadonlyArray<string> => {
   const of = <T extends Entity["_tag"]>(tag: T) => entities.filter((e): e is Extract<Entity, { _tag: T }> => e._tag === tag)
   const nodes = new Set(of("Node").map((n) => n.name as string))
@@ -42,6 +45,8 @@ export const safetyViolations = (entities: ReadonlyArray<Entity>): ReadonlyArray
     }
     const inNetwork = acls.filter((a) => a.vni === network.vni).map((a) => a.description)
     for (const d of duplicates(inNetwork)) problems.push(`two ACLs named ${d} in ${network.vni}`)
+    const reserved = of("DhcpReservation").filter((r) => r.vni === network.vni).map((r) => r.ipAddress)
+    for (const a of duplicates(reserved)) problems.push(`two reservations of ${a} in ${network.vni}`)
   }
   return problems
 }
