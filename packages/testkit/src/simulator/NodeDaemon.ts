@@ -303,11 +303,23 @@ export const startDaemon = Effect.fnUntraced(function*(env: DaemonEnv) {
     env.log(`${self}: ready`)
   })
 
-  const electSelf = decideAndCommit((snapshot) => {
-    const me = snapshot.nodes.get(self)
-    const free = snapshot.primaryNode.node === null && me?.daemonState === "run"
-    return Result.succeed({ changes: free ? [put(new PrimaryNode({ node: self }))] : [], outcome: free })
-  }).pipe(Effect.tap((won) => Effect.sync(() => won && env.log(`${self}: became primary`))))
+  // Beyond pvcd: a primary that died and was not cleared by its fencer (the fencer died too) is
+  // replaced once its fencing would long have finished, so the cluster does not stay headless.
+  const orphaned = (snapshot: ClusterSnapshot, now: number) => {
+    const primary = snapshot.primaryNode.node
+    if (primary === null) return true
+    const node = snapshot.nodes.get(primary)
+    const grace = Duration.toSeconds(timing.fenceAfter) + Duration.toSeconds(timing.fenceDelay) +
+      2 * Duration.toSeconds(timing.keepalive)
+    return node === undefined || (node.daemonState === "dead" && now - Number(node.resources.keepalive) > grace)
+  }
+
+  const electSelf = (now: number) =>
+    decideAndCommit((snapshot) => {
+      const me = snapshot.nodes.get(self)
+      const free = orphaned(snapshot, now) && me?.daemonState === "run"
+      return Result.succeed({ changes: free ? [put(new PrimaryNode({ node: self }))] : [], outcome: free })
+    }).pipe(Effect.tap((won) => Effect.sync(() => won && env.log(`${self}: became primary`))))
 
   const setRouter = (state: Node["routerState"]) =>
     updateNode(self, (n) => n.routerState === state ? undefined : new Node({ ...n, routerState: state }))
@@ -369,13 +381,13 @@ export const startDaemon = Effect.fnUntraced(function*(env: DaemonEnv) {
     }
   })
 
-  const reactRouter = (snapshot: ClusterSnapshot, me: Node) => {
+  const reactRouter = (snapshot: ClusterSnapshot, me: Node, now: number) => {
     if (jobs.has("router")) return Effect.void
     const primary = snapshot.primaryNode.node
     if (me.daemonMode === "hypervisor") {
       return me.routerState === "client" ? Effect.void : spawn("router", "router", setRouter("client"))
     }
-    if (primary === null) return spawn("router", "election", electSelf)
+    if (orphaned(snapshot, now)) return spawn("router", "election", electSelf(now))
     if (primary === self && me.routerState !== "primary") return spawn("router", "router", setRouter("primary"))
     if (primary !== self && me.routerState === "primary") return spawn("router", "router", setRouter("secondary"))
     return Effect.void
@@ -411,7 +423,7 @@ export const startDaemon = Effect.fnUntraced(function*(env: DaemonEnv) {
     const me = snapshot.nodes.get(self)
     if (me === undefined || me.daemonState !== "run") return
     const running = yield* runningHere
-    yield* reactRouter(snapshot, me)
+    yield* reactRouter(snapshot, me, yield* nowSeconds)
     yield* reactDomainState(me)
     yield* reactVms(snapshot, me, running)
   })

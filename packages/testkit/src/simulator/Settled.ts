@@ -18,6 +18,7 @@ export const pendingWork = (
   const nodes = [...snapshot.nodes.values()]
   const canFence = nodes.some((n) => n.daemonMode === "coordinator" && live(n.name))
   const reasons: Array<string> = []
+  const primary = snapshot.primaryNode.node
   for (const node of nodes) {
     if (!alive.has(node.name)) {
       if (node.daemonState === "run" && canFence) reasons.push(`${node.name} awaits fencing`)
@@ -27,10 +28,12 @@ export const pendingWork = (
     if (node.daemonState !== "run") continue
     if (node.domainState === "flush" || node.domainState === "unflush") reasons.push(`${node.name}: ${node.domainState}`)
     if (!sameSet(node.runningDomains, placements.get(node.name) ?? [])) reasons.push(`${node.name}: running list stale`)
-    const primary = snapshot.primaryNode.node
     const expected = node.daemonMode === "hypervisor" ? "client" : primary === node.name ? "primary" : "secondary"
     if (node.daemonMode === "coordinator" && primary === null) reasons.push("no primary coordinator")
     if (node.routerState !== expected) reasons.push(`${node.name}: router state ${node.routerState}`)
+  }
+  if (primary !== null && !live(primary) && canFence) {
+    reasons.push(`primary ${primary} is gone`)
   }
   for (const vm of snapshot.vms.values()) {
     const where = [...placements].filter(([, uuids]) => uuids.includes(vm.uuid)).map(([n]) => n)

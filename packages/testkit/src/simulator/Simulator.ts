@@ -72,6 +72,11 @@ const describe = (snapshot: ClusterSnapshot): ReadonlyArray<string> =>
       .flatMap((m) => [...m.values()].map((e) => JSON.stringify(e)))
   ].sort()
 
+interface DaemonEntry {
+  readonly scope: Scope.Closeable
+  daemon: Daemon | undefined
+}
+
 interface Faults {
   readonly failNext: Array<VmUuid | undefined>
   readonly refusals: Map<VmUuid, string>
@@ -121,7 +126,7 @@ export const makeSimulator = Effect.fnUntraced(function*(options: SimulatorOptio
   const faults: Faults = { failNext: [], refusals: new Map() }
   const events: Array<string> = []
   const violations: Array<string> = []
-  const daemons = new Map<NodeName, { readonly scope: Scope.Closeable; readonly daemon: Daemon }>()
+  const daemons = new Map<NodeName, DaemonEntry>()
   const killed = new Set<NodeName>()
   let lastSeen: ClusterSnapshot | undefined
 
@@ -130,19 +135,25 @@ export const makeSimulator = Effect.fnUntraced(function*(options: SimulatorOptio
   const log = (message: string) =>
     void events.push(`[${Math.floor((clock.currentTimeMillisUnsafe() - startedAt) / 1000)}s] ${message}`)
 
+  // The entry is registered before the daemon's first write, so that a store change arriving
+  // meanwhile does not start a second daemon for the same node.
   const startNode = (name: NodeName) =>
-    Effect.gen(function*() {
-      if (daemons.has(name) || killed.has(name)) return
-      const daemonScope = yield* Scope.fork(scope)
-      const daemon = yield* startDaemon({
+    Effect.suspend(() => {
+      if (daemons.has(name) || killed.has(name)) return Effect.void
+      const entry: DaemonEntry = { scope: Scope.forkUnsafe(scope), daemon: undefined }
+      daemons.set(name, entry)
+      return startDaemon({
         node: name,
         driver: withFaults(rawDriver(name), faults, options, random, timing),
         driverOf: rawDriver,
         timing,
         random,
         log
-      }).pipe(Scope.provide(daemonScope), Effect.provideService(ClusterStore, store))
-      daemons.set(name, { scope: daemonScope, daemon })
+      }).pipe(
+        Scope.provide(entry.scope),
+        Effect.provideService(ClusterStore, store),
+        Effect.tap((daemon) => Effect.sync(() => void (entry.daemon = daemon)))
+      )
     })
 
   const startAll = (snapshot: ClusterSnapshot) =>
@@ -155,7 +166,7 @@ export const makeSimulator = Effect.fnUntraced(function*(options: SimulatorOptio
   })
 
   const pending = Effect.gen(function*() {
-    const busy = [...daemons.values()].reduce((sum, d) => sum + d.daemon.busy(), 0)
+    const busy = [...daemons.values()].reduce((sum, d) => sum + (d.daemon?.busy() ?? 1), 0)
     const reasons = pendingWork(yield* store.snapshot, new Set(daemons.keys()), yield* placements)
     return busy > 0 ? [`${busy} jobs in progress`, ...reasons] : reasons
   })

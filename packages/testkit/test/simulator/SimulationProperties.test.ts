@@ -14,6 +14,8 @@ import { flush, migrate, setState, unflush } from "./api.ts"
 const NODES = 3
 const VMS = 6
 const FC_SEED = Number(process.env.SIM_SEED ?? 20261128)
+/** `SIM_RUNS=1000` for a longer hunt; the default keeps the suite fast. */
+const RUNS = Number(process.env.SIM_RUNS ?? 1)
 
 type Op =
   | { readonly op: "flush" | "unflush" | "kill" | "revive"; readonly node: number }
@@ -142,7 +144,7 @@ describe("Simulation properties", () => {
             yield* checkAtRest
           })
         )),
-      { seed: FC_SEED, numRuns: 100 }
+      { seed: FC_SEED, numRuns: 100 * RUNS }
     )
   })
 
@@ -182,7 +184,7 @@ describe("Simulation properties", () => {
             })
           )
       ),
-      { seed: FC_SEED + 1, numRuns: 40 }
+      { seed: FC_SEED + 1, numRuns: 40 * RUNS }
     )
   })
 
@@ -219,7 +221,7 @@ describe("Simulation properties", () => {
             yield* checkAtRest
           })
         )),
-      { seed: FC_SEED + 2, numRuns: 40 }
+      { seed: FC_SEED + 2, numRuns: 40 * RUNS }
     )
   })
 })
