@@ -29,9 +29,12 @@ export const readReply = (text: string, command: string, n: number): VirshReply 
     const content = line.startsWith(prompt) ? line.slice(prompt.length) : line
     return content === command || content === markerCommand(n) || content.trim() === "" ? [] : [content]
   })
+  // an error message may continue on lines without the prefix: everything after the first is error text
+  const firstError = lines.findIndex((line) => line.startsWith(errorPrefix))
+  if (firstError < 0) return { output: lines, errors: [] }
   return {
-    output: lines.filter((line) => !line.startsWith(errorPrefix)),
-    errors: lines.filter((line) => line.startsWith(errorPrefix)).map((line) => line.slice(errorPrefix.length))
+    output: lines.slice(0, firstError),
+    errors: lines.slice(firstError).map((line) => line.startsWith(errorPrefix) ? line.slice(errorPrefix.length) : line)
   }
 }
 
