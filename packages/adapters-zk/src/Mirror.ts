@@ -1,4 +1,4 @@
-import { type Entity, type EntityKey, EntityIndex, type Revision } from "@pvc/core"
+import type { Entity, EntityKey, Revision } from "@pvc/core"
 import {
   decode,
   isMirrored,
@@ -9,6 +9,7 @@ import {
   tracksChildren,
   type TreeView
 } from "./Layout.ts"
+import { SnapshotIndex } from "./SnapshotIndex.ts"
 import type { ZkClientShape, ZkError, ZkOp, ZkOpResult, ZkState, ZkWatchEvent } from "./ZkClient.ts"
 
 interface ZNode {
@@ -26,7 +27,7 @@ const nameOf = (path: string): string => path.slice(path.lastIndexOf("/") + 1)
 /**
  * A watch-fed copy of the cluster tree (client-go's informer cache, for ZooKeeper): every
  * mirrored znode is read once with a one-shot watch and re-read when the watch fires; the
- * entities of changed znodes are decoded again and applied to an `EntityIndex`.
+ * entities of changed znodes are decoded again and applied to a `SnapshotIndex`.
  *
  * Ordering: ZooKeeper answers one session's requests in order, so a read issued before one of
  * our own commits reflects the state before it. Each request carries a sequence number; an
@@ -44,14 +45,19 @@ export class Mirror {
   private readonly retry = new Set<string>()
   private readonly listeners = new Set<() => void>()
   private readonly invalidLogged = new Set<string>()
+  private readonly queue: Array<() => void> = []
+  private head = 0
+  private pumpScheduled = false
   private seq = 0
+  /** Reads pending (queued or sent) and reads sent. */
   private inflight = 0
+  private issued = 0
   private generation = 0
   private loading = false
   private flushScheduled = false
   private onLoaded: Array<() => void> = []
 
-  index: EntityIndex = EntityIndex.empty
+  index: SnapshotIndex = SnapshotIndex.empty
   loaded = false
 
   readonly view: TreeView = {
@@ -93,23 +99,28 @@ export class Mirror {
 
   private onState(state: ZkState): void {
     if (state._tag !== "Connected") return
-    if (state.generation !== this.generation) return this.reload(state.generation)
-    const again = [...this.retry]
-    this.retry.clear()
-    for (const path of again) this.refetch(path)
+    if (state.generation !== this.generation) {
+      // A new session: reads of the old one will never be answered usefully.
+      this.generation = state.generation
+      this.localWrites.clear()
+      this.pendingByEntity.clear()
+      this.queue.length = 0
+      this.head = 0
+      this.inflight = 0
+      this.issued = 0
+    }
+    this.refresh()
   }
 
-  private reload(generation: number): void {
-    this.generation = generation
-    this.loaded = false
-    this.loading = true
-    this.tree.clear()
-    this.requested.clear()
-    this.localWrites.clear()
-    this.pendingByEntity.clear()
-    this.dirty.clear()
+  /**
+   * Read the whole tree again, with watches, keeping the current copy meanwhile: after the first
+   * connection, after a reconnection (watches are not re-registered by the client, see
+   * ClientPatches) and after a session expiry. Znodes that vanished are dropped on the way.
+   */
+  private refresh(): void {
     this.retry.clear()
-    this.inflight = 0
+    this.requested.clear()
+    if (!this.loaded) this.loading = true
     for (const root of ROOT_KEYS) this.load(root)
     this.checkIdle()
   }
@@ -141,15 +152,50 @@ export class Mirror {
     else if (tracksChildren(event.path)) this.fetchChildren(event.path)
   }
 
-  private begin(path: string): { seq: number; generation: number; loc: Located | undefined } {
+  /**
+   * Count a read as pending for its entity and run it once fewer than MAX_IN_FLIGHT reads are
+   * out: a burst of 100k reads at once starves the event loop and overruns the connection.
+   * Its sequence number is taken when it is really sent.
+   */
+  private begin(path: string, send: (token: Token) => void): void {
     this.inflight++
     const loc = locate(path)
     if (loc !== undefined) this.pendingByEntity.set(loc.key, (this.pendingByEntity.get(loc.key) ?? 0) + 1)
-    return { seq: this.nextSeq(), generation: this.generation, loc }
+    const token: Token = { seq: 0, generation: this.generation, loc }
+    this.queue.push(() => {
+      token.seq = this.nextSeq()
+      send(token)
+    })
+    this.pump()
   }
 
-  private end(token: { generation: number; loc: Located | undefined }): boolean {
+  private pump(): void {
+    if (this.issued >= MAX_IN_FLIGHT || this.head >= this.queue.length) return
+    this.zk.batch(() => {
+      while (this.issued < MAX_IN_FLIGHT && this.head < this.queue.length) {
+        this.issued++
+        const send = this.queue[this.head]!
+        this.queue[this.head++] = noop
+        send()
+      }
+    })
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue.splice(0, this.head)
+      this.head = 0
+    }
+  }
+
+  private end(token: Token): boolean {
     if (token.generation !== this.generation) return false
+    this.issued--
+    if (!this.pumpScheduled) {
+      // Refill after the whole socket chunk has been read, in one corked write.
+      this.pumpScheduled = true
+      queueMicrotask(() => {
+        this.pumpScheduled = false
+        this.pump()
+      })
+    }
     this.inflight--
     if (token.loc !== undefined) {
       const left = (this.pendingByEntity.get(token.loc.key) ?? 1) - 1
@@ -177,9 +223,8 @@ export class Mirror {
   }
 
   private fetchData(path: string): void {
-    const token = this.begin(path)
     this.requested.add(path)
-    this.zk.raw.getData(path, this.dataWatcher, (error, result) => {
+    this.begin(path, (token) => this.zk.raw.getData(path, this.dataWatcher, (error, result) => {
       if (!this.end(token)) return
       if (error !== undefined) this.failed(path, error)
       else if (!this.isOlderThanLocalWrite(path, token.seq)) {
@@ -195,17 +240,16 @@ export class Mirror {
         }
       }
       this.checkIdle()
-    })
+    }))
   }
 
   private fetchChildren(path: string): void {
-    const token = this.begin(path)
-    this.zk.raw.getChildren(path, this.childWatcher, (error, list) => {
+    this.begin(path, (token) => this.zk.raw.getChildren(path, this.childWatcher, (error, list) => {
       if (!this.end(token)) return
       if (error !== undefined) this.failed(`children:${path}`, error)
       else if (!this.isOlderThanLocalWrite(path, token.seq) && list !== undefined) this.setChildren(path, list)
       this.checkIdle()
-    })
+    }))
   }
 
   private setChildren(path: string, list: ReadonlyArray<string>): void {
@@ -228,8 +272,7 @@ export class Mirror {
   private vanished(path: string): void {
     this.removeSubtree(path)
     if ((ROOT_KEYS as ReadonlyArray<string>).includes(path)) {
-      const token = this.begin(path)
-      this.zk.raw.exists(path, this.dataWatcher, (error, exists) => {
+      this.begin(path, (token) => this.zk.raw.exists(path, this.dataWatcher, (error, exists) => {
         if (!this.end(token)) return
         if (error !== undefined) this.failed(path, error)
         else if (exists === true && !this.tree.has(path)) {
@@ -237,7 +280,7 @@ export class Mirror {
           this.load(path)
         }
         this.checkIdle()
-      })
+      }))
     }
   }
 
@@ -283,13 +326,13 @@ export class Mirror {
       const loc = locate(path)
       if (loc !== undefined && !seen.has(loc.key)) seen.set(loc.key, loc)
     }
-    const entries: Array<readonly [Entity, Revision]> = []
+    const entries: Array<{ entity: Entity; revision: Revision }> = []
     for (const loc of seen.values()) {
       const stored = this.decodeStored(loc)
-      if (stored !== undefined) entries.push([stored.entity, stored.revision])
+      if (stored !== undefined) entries.push(stored)
     }
     this.dirty.clear()
-    this.index = EntityIndex.of(entries)
+    this.index = SnapshotIndex.empty.apply(entries, [])
   }
 
   private decodeStored(loc: Located): { entity: Entity; revision: Revision } | undefined {
@@ -378,6 +421,15 @@ export class Mirror {
     })
     this.flush(true)
   }
+}
+
+const MAX_IN_FLIGHT = 1_000
+const noop = () => {}
+
+interface Token {
+  seq: number
+  readonly generation: number
+  readonly loc: Located | undefined
 }
 
 const childPath = (parent: string, name: string) => (parent === "/" ? `/${name}` : `${parent}/${name}`)

@@ -1,6 +1,7 @@
 import { Context, Effect, Layer, Schema } from "effect"
 import type { EventEmitter } from "node:events"
 import zookeeper from "node-zookeeper-client"
+import { applyClientPatches } from "./ClientPatches.ts"
 import { connectionString, ZkConfig, type ZkConfigShape } from "./ZkConfig.ts"
 
 export const ZkErrorCode = Schema.Literals([
@@ -72,6 +73,8 @@ export interface ZkClientShape {
     readonly getChildren: (path: string, watcher: ZkWatcher | undefined, cb: Callback<ReadonlyArray<string>>) => void
     readonly exists: (path: string, watcher: ZkWatcher | undefined, cb: Callback<boolean>) => void
   }
+  /** Run `f`, sending the requests it makes in as few socket writes as possible. */
+  readonly batch: (f: () => void) => void
   readonly state: () => ZkState
   /** Listen to connection changes; returns the unsubscribe function. */
   readonly onState: (listener: (state: ZkState) => void) => () => void
@@ -131,6 +134,7 @@ interface Session {
  * replaced by a brand-new client (a new `generation`; listeners reload their watches).
  */
 export const makeZkClient = Effect.fnUntraced(function*(config: ZkConfigShape) {
+  applyClientPatches()
   const connect = connectionString(config)
   const sessionTimeout = config.sessionTimeout ?? 10_000
   const requestTimeout = config.requestTimeout ?? 5_000
@@ -311,6 +315,15 @@ export const makeZkClient = Effect.fnUntraced(function*(config: ZkConfigShape) {
     exists: (path) => Effect.map(request<boolean>(path, (cb) => raw.exists(path, undefined, cb)), (b) => b === true),
     multi,
     raw,
+    batch: (f) => {
+      const socket = (session.client as unknown as { connectionManager?: { socket?: Corkable } }).connectionManager?.socket
+      socket?.cork()
+      try {
+        f()
+      } finally {
+        socket?.uncork()
+      }
+    },
     state: () => ({ _tag: connected ? "Connected" : "Disconnected", generation: session.generation }),
     onState: (listener) => {
       listeners.add(listener)
@@ -319,6 +332,7 @@ export const makeZkClient = Effect.fnUntraced(function*(config: ZkConfigShape) {
   })
 })
 
+type Corkable = { readonly cork: () => void; readonly uncork: () => void }
 type MultiResult = { readonly err?: number; readonly stat?: { readonly version: number } }
 const RUNTIME_INCONSISTENCY = -2
 
