@@ -21,6 +21,24 @@ export const sortedVms = (vms: Vms): ReadonlyArray<Vm> => {
   return sorted
 }
 
+const byNodeCache = new WeakMap<Vms, ReadonlyMap<string, ReadonlyArray<Vm>>>()
+
+/** The VMs assigned to `node`, sorted by name, grouped once per snapshot. */
+export const sortedVmsOn = (vms: Vms, node: string): ReadonlyArray<Vm> => {
+  let index = byNodeCache.get(vms)
+  if (index === undefined) {
+    const built = new Map<string, Array<Vm>>()
+    for (const vm of sortedVms(vms)) {
+      const same = built.get(vm.node)
+      if (same === undefined) built.set(vm.node, [vm])
+      else same.push(vm)
+    }
+    index = built
+    byNodeCache.set(vms, index)
+  }
+  return index.get(node) ?? []
+}
+
 const vmsByName = (vms: Vms): ReadonlyMap<string, ReadonlyArray<Vm>> => {
   let index = byNameCache.get(vms)
   if (index === undefined) {

@@ -3,9 +3,9 @@ import type { NodeName } from "../../domain/Ids.ts"
 import { VmState } from "../../domain/Vm.ts"
 import { NodeNotFound } from "../../nodes/NodeErrors.ts"
 import { ClusterStore } from "../../ports/ClusterStore.ts"
-import { compileLimit } from "../../shared/Limit.ts"
+import { compileLimitMemo } from "../LimitMemo.ts"
 import { InvalidVmState, VmNotFound } from "../VmErrors.ts"
-import { findVm, findVms, sortedVms } from "../VmLookup.ts"
+import { findVm, findVms, sortedVms, sortedVmsOn } from "../VmLookup.ts"
 
 export interface ListVmsOptions {
   readonly limit?: string | undefined
@@ -24,11 +24,10 @@ export const listVms = Effect.fn("Vm.list")(function*(options: ListVmsOptions = 
   const { limit, node, state } = options
   if (given(node) && !snapshot.nodes.has(node as NodeName)) return yield* new NodeNotFound({ node })
   if (given(state) && !isStateFilter(state)) return yield* new InvalidVmState({ state })
-  const matches = limit === undefined ? undefined : yield* Effect.fromResult(compileLimit(limit))
-  const all = sortedVms(snapshot.vms)
-  if (matches === undefined && !given(node) && !given(state)) return all
-  return all.filter((vm) =>
-    (!given(node) || vm.node === node) &&
+  const matches = limit === undefined ? undefined : yield* Effect.fromResult(compileLimitMemo(limit))
+  const candidates = given(node) ? sortedVmsOn(snapshot.vms, node) : sortedVms(snapshot.vms)
+  if (matches === undefined && !given(state)) return candidates
+  return candidates.filter((vm) =>
     (!given(state) || vm.state === state) &&
     (matches === undefined || matches(vm.name) || matches(vm.uuid))
   )
