@@ -71,8 +71,13 @@ export const findVms = (snapshot: ClusterSnapshot, ref: string): ReadonlyArray<V
 export const findVm = (snapshot: ClusterSnapshot, ref: string): Vm | undefined =>
   snapshot.vms.get(ref as VmUuid) ?? vmsByName(snapshot.vms).get(ref)?.[0]
 
-/** Whether the daemon of any node reports the VM as running (`runningdomains`). */
+/**
+ * Whether the daemon of any node reports the VM as running (`runningdomains`). A fenced (`dead`)
+ * node was reset, so its stale list no longer means anything runs there.
+ */
 export const isListedRunning = (snapshot: ClusterSnapshot, uuid: VmUuid): boolean => {
-  for (const node of snapshot.nodes.values()) if (node.runningDomains.includes(uuid)) return true
+  for (const node of snapshot.nodes.values()) {
+    if (node.daemonState !== "dead" && node.runningDomains.includes(uuid)) return true
+  }
   return false
 }

@@ -85,6 +85,15 @@ describe("undefine and remove", () => {
       assert.strictEqual((yield* Fiber.join(fiber).pipe(Effect.flip))._tag, "WaitTimedOut")
     }).pipe(Effect.provide(layerCluster())))
 
+  it.effect("a VM still listed by a fenced (dead) node does not hold up undefine", () =>
+    Effect.gen(function*() {
+      const { vm: removed } = yield* undefineVm("ghost")
+      assert.strictEqual(removed.name, "ghost")
+    }).pipe(Effect.provide(layerCluster([
+      node({ name: "hv1", daemonState: "dead", runningDomains: [uuidFor("ghost")] }),
+      vm({ name: "ghost", node: "hv1", state: "start" })
+    ]))))
+
   it.effect("undefine and remove of an unknown VM are VmNotFound", () =>
     Effect.gen(function*() {
       assert.strictEqual((yield* undefineVm("nope").pipe(Effect.flip))._tag, "VmNotFound")
