@@ -303,15 +303,15 @@ export const startDaemon = Effect.fnUntraced(function*(env: DaemonEnv) {
     env.log(`${self}: ready`)
   })
 
-  // Beyond pvcd: a primary that died and was not cleared by its fencer (the fencer died too) is
-  // replaced once its fencing would long have finished, so the cluster does not stay headless.
+  // Beyond pvcd: a primary that is gone without being cleared (its fencer died too, or it died
+  // while starting, which fencing ignores) is replaced once fencing would long have finished.
   const orphaned = (snapshot: ClusterSnapshot, now: number) => {
     const primary = snapshot.primaryNode.node
     if (primary === null) return true
     const node = snapshot.nodes.get(primary)
     const grace = Duration.toSeconds(timing.fenceAfter) + Duration.toSeconds(timing.fenceDelay) +
       2 * Duration.toSeconds(timing.keepalive)
-    return node === undefined || (node.daemonState === "dead" && now - Number(node.resources.keepalive) > grace)
+    return node === undefined || (node.daemonState !== "run" && now - Number(node.resources.keepalive) > grace)
   }
 
   const electSelf = (now: number) =>
