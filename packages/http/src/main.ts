@@ -1,9 +1,9 @@
 import { layer as DomainXmlLive } from "@pvc/adapters-libvirt"
 import { layer as ClusterStoreZk, layerConfig as zkConfig } from "@pvc/adapters-zk"
 import { NodeRuntime } from "@effect/platform-node"
-import { Console, Effect, Layer, Logger, References } from "effect"
+import { Cause, Console, Effect, Exit, Layer, Logger, References, Runtime } from "effect"
 import { type ApiConfig, configPath, defaultConfig, type LogLevel, loadConfig } from "./config/ApiConfig.ts"
-import { EMBEDDED_STORE, layerEmbedded } from "./embedded/Embedded.ts"
+import { embeddedStore, layerEmbedded } from "./embedded/Embedded.ts"
 import { layerServer, readTlsFiles } from "./server/Server.ts"
 
 const LOG_LEVELS: ReadonlyArray<LogLevel> = ["Trace", "Debug", "Info", "Warn", "Error", "Fatal", "None"]
@@ -12,10 +12,13 @@ const LOG_LEVELS: ReadonlyArray<LogLevel> = ["Trace", "Debug", "Info", "Warn", "
 const logLevel = (config: ApiConfig): LogLevel =>
   LOG_LEVELS.find((l) => l.toLowerCase() === (process.env["PVC_LOG_LEVEL"] ?? "").toLowerCase()) ?? config.logLevel
 
+// The simulated daemons are opt-in while they busy-loop under the live clock.
+const SIMULATE = process.env["PVC_SIMULATE"] === "1"
+
 const backends = (config: ApiConfig) =>
   config.coordinators.length > 0
     ? { store: `ZooKeeper at ${config.coordinators.join(",")}`, layer: ClusterStoreZk.pipe(Layer.provide(zkConfig({ coordinators: config.coordinators }))) }
-    : { store: EMBEDDED_STORE, layer: layerEmbedded }
+    : { store: embeddedStore(SIMULATE), layer: layerEmbedded(SIMULATE) }
 
 const program = Effect.gen(function*() {
   const path = configPath(process.argv.slice(2), process.env)
@@ -26,7 +29,7 @@ const program = Effect.gen(function*() {
   const app = layerServer(config, tls).pipe(Layer.provide([backend.layer, DomainXmlLive]))
   yield* Effect.logInfo("pvc-api starting").pipe(Effect.annotateLogs({
     config: config.source,
-    listen: `${scheme}://${config.listenAddress}:${config.listenPort}`,
+    listen: `${scheme}://${config.listenAddress}:${config.listenPort === 0 ? "<any free port>" : config.listenPort}`,
     store: backend.store,
     authentication: config.auth.enabled ? "enabled" : "disabled"
   }))
@@ -39,4 +42,8 @@ const program = Effect.gen(function*() {
   Effect.provide(Logger.layer([Logger.consoleLogFmt]))
 )
 
-NodeRuntime.runMain(program)
+/** SIGTERM/SIGINT interrupt the program: the server drains and closes, and that is a clean stop (exit 0). */
+const teardown: Runtime.Teardown = (exit, onExit) =>
+  Exit.isFailure(exit) && Cause.hasInterruptsOnly(exit.cause) ? onExit(0) : Runtime.defaultTeardown(exit, onExit)
+
+NodeRuntime.runMain(program, { teardown })

@@ -8,10 +8,12 @@ const CephAbsent = Layer.succeed(CephStorage)({
     Effect.fail(new CephCommandFailed({ command: command._tag, reason: "the embedded demo cluster has no Ceph" }))
 })
 
-/** The demo cluster in memory, with simulated node daemons acting on it. */
-export const layerEmbedded = Layer.mergeAll(
-  Layer.effectDiscard(Effect.void).pipe(Layer.provide(layerSimulator({ seed: 1 }))),
-  CephAbsent
-).pipe(Layer.provideMerge(layerDemo))
+/** The demo cluster in memory; `simulate` adds the testkit's node daemons acting on it. */
+export const layerEmbedded = (simulate: boolean) =>
+  Layer.mergeAll(
+    simulate ? Layer.effectDiscard(Effect.void).pipe(Layer.provide(layerSimulator({ seed: 1 }))) : Layer.empty,
+    CephAbsent
+  ).pipe(Layer.provideMerge(layerDemo))
 
-export const EMBEDDED_STORE = "embedded in-memory demo cluster (simulated daemons)"
+export const embeddedStore = (simulate: boolean) =>
+  `embedded in-memory demo cluster${simulate ? " (simulated daemons)" : ""}`

@@ -53,9 +53,13 @@ const makeNodeServer = (tls: TlsFiles | undefined): Server =>
 export const layerListener = (config: ApiConfig, tls: TlsFiles | undefined) =>
   NodeHttpServer.layer(() => makeNodeServer(tls), { port: config.listenPort, host: config.listenAddress })
 
+const logListening = Layer.effectDiscard(
+  HttpServer.addressFormattedWith((address) => Effect.logInfo("listening").pipe(Effect.annotateLogs({ address })))
+)
+
 /** The API served per the configuration; the ports (store, Ceph, XML) are provided by the caller. */
 export const layerServer = (config: ApiConfig, tls: TlsFiles | undefined) =>
-  layerHttp.pipe(
+  Layer.merge(layerHttp, logListening).pipe(
     Layer.provideMerge(layerListener(config, tls)),
     Layer.provide(layerAuthSettings(config))
   )

@@ -1,4 +1,4 @@
-import { type Entity, CephStorage, type CephCommand } from "@pvc/core"
+import { type Entity, CephStorage, type CephCommand, VmStopTimeout } from "@pvc/core"
 import { layer as DomainXmlLive } from "@pvc/adapters-libvirt"
 import { layerMemory } from "@pvc/testkit"
 import { Effect, Layer, ManagedRuntime } from "effect"
@@ -26,13 +26,16 @@ export interface ApiOptions {
   readonly entities?: ReadonlyArray<Entity>
   readonly ceph?: Layer.Layer<CephStorage>
   readonly tls?: TlsFiles
+  /** Bound of the undefine/remove wait, seconds. */
+  readonly stopTimeoutSeconds?: number
 }
 
 /** The real server on a loopback port, over the in-memory store. */
 export const startApi = async (options: ApiOptions = {}): Promise<Api> => {
   const config: ApiConfig = { ...defaultConfig, listenPort: 0, ...options.config }
   const layer = layerServer(config, options.tls).pipe(
-    Layer.provide([layerMemory(options.entities ?? []), DomainXmlLive, options.ceph ?? makeCephRecorder().layer])
+    Layer.provide([layerMemory(options.entities ?? []), DomainXmlLive, options.ceph ?? makeCephRecorder().layer]),
+    Layer.provide(Layer.succeed(VmStopTimeout)(options.stopTimeoutSeconds ?? 30))
   )
   const runtime = ManagedRuntime.make(layer)
   const server = await runtime.runPromise(Effect.service(HttpServer.HttpServer))
