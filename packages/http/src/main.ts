@@ -12,8 +12,8 @@ const LOG_LEVELS: ReadonlyArray<LogLevel> = ["Trace", "Debug", "Info", "Warn", "
 const logLevel = (config: ApiConfig): LogLevel =>
   LOG_LEVELS.find((l) => l.toLowerCase() === (process.env["PVC_LOG_LEVEL"] ?? "").toLowerCase()) ?? config.logLevel
 
-// The simulated daemons are opt-in while they busy-loop under the live clock.
-const SIMULATE = process.env["PVC_SIMULATE"] === "1"
+/** The embedded cluster runs the testkit's simulated node daemons unless `PVC_SIMULATE=0`. */
+const SIMULATE = process.env["PVC_SIMULATE"] !== "0"
 
 const backends = (config: ApiConfig) =>
   config.coordinators.length > 0
