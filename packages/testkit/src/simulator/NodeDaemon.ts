@@ -73,8 +73,11 @@ const updateNode = (name: NodeName, f: (node: Node, snapshot: ClusterSnapshot) =
     return Result.succeed({ changes: next === undefined ? [] : [put(next)], outcome: next !== undefined })
   })
 
-const sameList = (a: ReadonlyArray<string>, b: ReadonlyArray<string>) =>
-  a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i])
+const sameList = (a: ReadonlyArray<string>, b: ReadonlyArray<string>) => {
+  if (a.length !== b.length) return false
+  const sorted = [...b].sort()
+  return [...a].sort().every((x, i) => x === sorted[i])
+}
 
 /**
  * Start one node's daemon in the current scope (closing the scope stops it, like a dead host):

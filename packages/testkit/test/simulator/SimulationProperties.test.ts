@@ -138,8 +138,13 @@ describe("Simulation properties", () => {
         scenario(
           seed,
           Effect.gen(function*() {
+            const sim = yield* Simulator
             yield* settleAll
-            for (const op of ops) yield* apply(op)
+            for (const op of ops) {
+              yield* apply(op)
+              const disagreements = yield* sim.storeDisagreements
+              if (disagreements.length > 0) fail(`mid-run, the store answers disagree: ${disagreements.join("; ")}`)
+            }
             yield* settleAll
             yield* checkAtRest
           })
