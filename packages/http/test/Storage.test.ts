@@ -1,5 +1,5 @@
 import { CephCommandFailed, CephStorage } from "@pvc/core"
-import { demoCluster } from "@pvc/testkit"
+import { demoCluster, layerCephStorageMemory } from "@pvc/testkit"
 import { afterEach, assert, beforeEach, describe, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { type Api, makeCephRecorder, startApi } from "./support/Harness.ts"
@@ -120,6 +120,23 @@ describe("storage routes", () => {
       "Removed RBD snapshot 'before-upgrade' of volume 'db1_disk0' in pool 'vms'."
     )
     await expectFailure(api, "POST", "/api/v1/storage/ceph/volume/snapshot/vms/db1_disk0/zzz/remove", /^RBD snapshot 'zzz'/)
+  })
+
+  it("with the in-memory Ceph, created objects show up and removed ones disappear", async () => {
+    const live = await startApi({ entities: demoCluster(), ceph: layerCephStorageMemory() })
+    try {
+      await expectOk(live, "/api/v1/storage/ceph/pool/fresh/add", { pgs: "32" })
+      await expectOk(live, "/api/v1/storage/ceph/volume/fresh/disk/add", { size: "10G" })
+      const [volume] = (await getJson(live, "/api/v1/storage/ceph/volume/fresh/disk")) as Array<Record<string, unknown>>
+      assert.strictEqual((volume!["stats"] as Record<string, unknown>)["size"], "10G")
+      await expectOk(live, "/api/v1/storage/ceph/volume/snapshot/fresh/disk/s1/add")
+      assert.deepStrictEqual(names(await getJson(live, "/api/v1/storage/ceph/volume/snapshot?pool=fresh"), "snapshot"), ["s1"])
+      await expectFailure(live, "POST", "/api/v1/storage/ceph/osd/set", /noflag/, { option: "noflag" })
+      await expectOk(live, "/api/v1/storage/ceph/pool/fresh/remove", { flag_yes_i_really_mean_it: "" })
+      assert.deepStrictEqual(await getJson(live, "/api/v1/storage/ceph/pool/fresh"), [])
+    } finally {
+      await live.close()
+    }
   })
 
   it("a Ceph command that fails is 510 with the reason", async () => {

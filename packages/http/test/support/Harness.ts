@@ -1,4 +1,4 @@
-import { type Entity, CephStorage, type CephCommand, VmStopTimeout } from "@pvc/core"
+import { type ClusterStore, type Entity, CephStorage, type CephCommand, VmStopTimeout } from "@pvc/core"
 import { layer as DomainXmlLive } from "@pvc/adapters-libvirt"
 import { layerMemory } from "@pvc/testkit"
 import { Effect, Layer, ManagedRuntime } from "effect"
@@ -24,7 +24,7 @@ export interface Api {
 export interface ApiOptions {
   readonly config?: Partial<ApiConfig>
   readonly entities?: ReadonlyArray<Entity>
-  readonly ceph?: Layer.Layer<CephStorage>
+  readonly ceph?: Layer.Layer<CephStorage, never, ClusterStore>
   readonly tls?: TlsFiles
   /** Bound of the undefine/remove wait, seconds. */
   readonly stopTimeoutSeconds?: number
@@ -34,7 +34,11 @@ export interface ApiOptions {
 export const startApi = async (options: ApiOptions = {}): Promise<Api> => {
   const config: ApiConfig = { ...defaultConfig, listenPort: 0, ...options.config }
   const layer = layerServer(config, options.tls).pipe(
-    Layer.provide([layerMemory(options.entities ?? []), DomainXmlLive, options.ceph ?? makeCephRecorder().layer]),
+    Layer.provide(
+      Layer.mergeAll(DomainXmlLive, options.ceph ?? makeCephRecorder().layer).pipe(
+        Layer.provideMerge(layerMemory(options.entities ?? []))
+      )
+    ),
     Layer.provide(Layer.succeed(VmStopTimeout)(options.stopTimeoutSeconds ?? 30))
   )
   const runtime = ManagedRuntime.make(layer)
