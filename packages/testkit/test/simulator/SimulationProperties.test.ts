@@ -3,7 +3,7 @@ import { type ClusterSnapshot, ClusterStore, NodeName, type Vm, type VmUuid } fr
 import { Duration, Effect, Layer } from "effect"
 import { TestClock } from "effect/testing"
 import * as fc from "fast-check"
-import { makeSimulatedCluster, Simulator } from "../../src/simulator/index.ts"
+import { makeSimulatedCluster, Simulator, type SimulatorFaults } from "../../src/simulator/index.ts"
 import { flush, migrate, setState, unflush } from "./api.ts"
 
 /*
@@ -25,7 +25,8 @@ type Op =
   | { readonly op: "refuse" | "allow"; readonly vm: number }
   | { readonly op: "wait"; readonly millis: number }
 
-const node = fc.integer({ min: 1, max: NODES })
+// Node numbers wrap around the cluster's node count (`nodeOf`).
+const node = fc.integer({ min: 1, max: 5 })
 // Mostly the same two VMs, so that operations on one VM meet while it is still moving.
 const vm = fc.oneof(
   { arbitrary: fc.integer({ min: 0, max: 1 }), weight: 3 },
@@ -52,28 +53,29 @@ const arbOps = (kinds: ReadonlyArray<fc.Arbitrary<Op>>, maxLength: number) =>
   fc.array(fc.oneof(...kinds), { maxLength })
 
 const hv = (n: number) => NodeName.make(`hv${n}`)
+const nodeOf = (n: number, nodes: number) => hv(((n - 1) % nodes) + 1)
 const snapshot = Effect.gen(function*() {
   return yield* (yield* ClusterStore).snapshot
 })
 const vmAt = (s: ClusterSnapshot, i: number): Vm => [...s.vms.values()].sort((a, b) => a.name.localeCompare(b.name))[i]!
 
-const apply = (op: Op) =>
+const apply = (op: Op, nodes = NODES) =>
   Effect.gen(function*() {
     const sim = yield* Simulator
     const s = yield* snapshot
     switch (op.op) {
       case "flush":
-        return yield* flush(hv(op.node))
+        return yield* flush(nodeOf(op.node, nodes))
       case "unflush":
-        return yield* unflush(hv(op.node))
+        return yield* unflush(nodeOf(op.node, nodes))
       case "kill":
-        return yield* sim.killNode(hv(op.node))
+        return yield* sim.killNode(nodeOf(op.node, nodes))
       case "revive":
-        return yield* sim.reviveNode(hv(op.node))
+        return yield* sim.reviveNode(nodeOf(op.node, nodes))
       case "state":
         return yield* setState(vmAt(s, op.vm).uuid, op.state)
       case "migrate":
-        return yield* migrate(vmAt(s, op.vm).uuid, hv(op.node))
+        return yield* migrate(vmAt(s, op.vm).uuid, nodeOf(op.node, nodes))
       case "failMigration":
         return yield* sim.failNextMigration()
       case "refuse":
@@ -120,10 +122,34 @@ const checkAtRest = Effect.gen(function*() {
   }
 })
 
-const scenario = (seed: number, body: Effect.Effect<void, unknown, Simulator | ClusterStore>) =>
+interface Shape {
+  readonly nodes: number
+  readonly coordinators: number
+  readonly faults: SimulatorFaults
+}
+
+const defaultShape: Shape = { nodes: NODES, coordinators: NODES, faults: {} }
+
+/** Cluster shapes: 1–5 nodes, some of them hypervisors only, with or without random faults. */
+const arbShape: fc.Arbitrary<Shape> = fc.record({
+  nodes: fc.integer({ min: 1, max: 5 }),
+  coordinators: fc.integer({ min: 1, max: 3 }),
+  faults: fc.record({
+    migrationFailureRate: fc.constantFrom(0, 0.3),
+    startRefusalRate: fc.constantFrom(0, 0.1)
+  })
+})
+
+const scenario = (
+  seed: number,
+  body: Effect.Effect<void, unknown, Simulator | ClusterStore>,
+  shape: Shape = defaultShape
+) =>
   Effect.runPromise(
     body.pipe(
-      Effect.provide(makeSimulatedCluster({ seed, nodes: NODES, vms: VMS }).pipe(Layer.provideMerge(TestClock.layer())))
+      Effect.provide(
+        makeSimulatedCluster({ seed, vms: VMS, ...shape }).pipe(Layer.provideMerge(TestClock.layer()))
+      )
     )
   )
 
@@ -134,20 +160,21 @@ const settleAll = Effect.gen(function*() {
 describe("Simulation properties", () => {
   it("after any sequence of API writes and faults, the settled cluster is consistent", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.nat(), arbOps([...apiOps, ...migrationFaults, ...hostFaults], 14), (seed, ops) =>
+      fc.asyncProperty(fc.nat(), arbShape, arbOps([...apiOps, ...migrationFaults, ...hostFaults], 14), (seed, shape, ops) =>
         scenario(
           seed,
           Effect.gen(function*() {
             const sim = yield* Simulator
             yield* settleAll
             for (const op of ops) {
-              yield* apply(op)
+              yield* apply(op, shape.nodes)
               const disagreements = yield* sim.storeDisagreements
               if (disagreements.length > 0) fail(`mid-run, the store answers disagree: ${disagreements.join("; ")}`)
             }
             yield* settleAll
             yield* checkAtRest
-          })
+          }),
+          shape
         )),
       { seed: FC_SEED, numRuns: 100 * RUNS }
     )
@@ -160,27 +187,28 @@ describe("Simulation properties", () => {
         arbOps(apiOps, 8),
         node,
         arbOps([...migrationFaults, fc.integer({ min: 0, max: 3000 }).map((millis) => ({ op: "wait" as const, millis }))], 3),
-        (seed, prefix, target, faults) =>
+        (seed, prefix, targetRef, faults) =>
           scenario(
             seed,
             Effect.gen(function*() {
               const sim = yield* Simulator
+              const target = nodeOf(targetRef, NODES)
               yield* settleAll
               for (const op of prefix) yield* apply(op)
               yield* settleAll
               const before = yield* snapshot
-              const onNode = ((yield* sim.placements).get(hv(target)) ?? []).map((uuid) => before.vms.get(uuid)!)
-              yield* flush(hv(target))
+              const onNode = ((yield* sim.placements).get(target) ?? []).map((uuid) => before.vms.get(uuid)!)
+              yield* flush(target)
               for (const op of faults) yield* apply(op)
               yield* settleAll
               const after = yield* snapshot
-              if (after.nodes.get(hv(target))?.domainState !== "flushed") fail("node not flushed")
-              const still = (yield* sim.placements).get(hv(target)) ?? []
+              if (after.nodes.get(target)?.domainState !== "flushed") fail("node not flushed")
+              const still = (yield* sim.placements).get(target) ?? []
               if (still.length > 0) fail(`still running on ${target}: ${still.join(", ")}`)
               for (const was of onNode) {
                 const now = after.vms.get(was.uuid)!
-                const moved = now.node !== hv(target)
-                if (moved && now.lastNode !== (was.lastNode ?? hv(target))) {
+                const moved = now.node !== target
+                if (moved && now.lastNode !== (was.lastNode ?? target)) {
                   fail(`${now.name} moved to ${now.node} with lastnode ${now.lastNode}`)
                 }
                 if (!moved && now.state !== "stop") fail(`${now.name} stayed on ${target} in state ${now.state}`)
@@ -195,32 +223,33 @@ describe("Simulation properties", () => {
 
   it("after unflush settles exactly the VMs homed on the node are back", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.nat(), arbOps(apiOps, 8), node, fc.boolean(), (seed, prefix, target, failOne) =>
+      fc.asyncProperty(fc.nat(), arbOps(apiOps, 8), node, fc.boolean(), (seed, prefix, targetRef, failOne) =>
         scenario(
           seed,
           Effect.gen(function*() {
             const sim = yield* Simulator
+            const target = nodeOf(targetRef, NODES)
             yield* settleAll
             for (const op of prefix) yield* apply(op)
-            yield* flush(hv(target))
+            yield* flush(target)
             yield* settleAll
             const before = yield* snapshot
-            const homed = [...before.vms.values()].filter((v) => v.lastNode === hv(target))
+            const homed = [...before.vms.values()].filter((v) => v.lastNode === target)
             if (failOne) yield* sim.failNextMigration()
-            yield* unflush(hv(target))
+            yield* unflush(target)
             yield* settleAll
             const after = yield* snapshot
-            if (after.nodes.get(hv(target))?.domainState !== "ready") fail("node not ready")
-            const running = new Set((yield* sim.placements).get(hv(target)) ?? [])
+            if (after.nodes.get(target)?.domainState !== "ready") fail("node not ready")
+            const running = new Set((yield* sim.placements).get(target) ?? [])
             for (const was of homed) {
               const now = after.vms.get(was.uuid)!
-              if (now.node !== hv(target) || now.lastNode !== null) fail(`${now.name} not back: ${now.node}`)
+              if (now.node !== target || now.lastNode !== null) fail(`${now.name} not back: ${now.node}`)
               if (was.state === "start" && !running.has(now.uuid)) fail(`${now.name} back but not running`)
             }
-            const strays = [...after.vms.values()].filter((v) => v.lastNode === hv(target))
+            const strays = [...after.vms.values()].filter((v) => v.lastNode === target)
             if (strays.length > 0) fail(`still homed elsewhere: ${strays.map((v) => v.name).join(", ")}`)
             const arrivals = [...running].filter((uuid) =>
-              !homed.some((v) => v.uuid === uuid) && before.vms.get(uuid)?.node !== hv(target)
+              !homed.some((v) => v.uuid === uuid) && before.vms.get(uuid)?.node !== target
             )
             if (arrivals.length > 0) fail(`unexpected VMs back on ${target}: ${arrivals.join(", ")}`)
             yield* checkAtRest
