@@ -1,1 +1,10 @@
-export {}
+export * as Agent from "./Agent.ts"
+export * as CephCli from "./CephCli.ts"
+export * as CephExecutor from "./CephExecutor.ts"
+export * as CephJson from "./CephJson.ts"
+export * as CephOps from "./CephOps.ts"
+export * as CommandWire from "./CommandWire.ts"
+export * as DirectStorage from "./DirectStorage.ts"
+export * as PipeStorage from "./PipeStorage.ts"
+export * as ZkLock from "./ZkLock.ts"
+export * as ZkSession from "./ZkSession.ts"

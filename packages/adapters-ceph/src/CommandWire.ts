@@ -1,0 +1,81 @@
+import { CephCommand, NodeName, OsdId, PoolName, SnapshotName, VolumeName } from "@pvc/core"
+
+/** The `/ceph/cmd` value of a command: `<command> <args>` (zk-layout §5.1). */
+export const encode = (c: CephCommand): string =>
+  CephCommand.$match(c, {
+    OsdAdd: ({ node, device, weight }) => `osd_add ${node},${device},${weight}`,
+    OsdRemove: ({ id }) => `osd_remove ${id}`,
+    OsdIn: ({ id }) => `osd_in ${id}`,
+    OsdOut: ({ id }) => `osd_out ${id}`,
+    OsdSet: ({ option }) => `osd_set ${option}`,
+    OsdUnset: ({ option }) => `osd_unset ${option}`,
+    PoolAdd: ({ name, pgs }) => `pool_add ${name},${pgs}`,
+    PoolRemove: ({ name }) => `pool_remove ${name}`,
+    VolumeAdd: ({ pool, name, bytes }) => `volume_add ${pool},${name},${bytes}B`,
+    VolumeRemove: ({ pool, name }) => `volume_remove ${pool},${name}`,
+    SnapshotAdd: ({ pool, volume, name }) => `snapshot_add ${pool},${volume},${name}`,
+    SnapshotRemove: ({ pool, volume, name }) => `snapshot_remove ${pool},${volume},${name}`
+  })
+
+const units: Record<string, number> = { B: 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4, P: 1024 ** 5 }
+
+/** `4294967296B` (what the API sends) or `4096M` → bytes. */
+export const parseSize = (text: string): number | undefined => {
+  const m = /^(\d+)([BKMGTP]?)$/.exec(text)
+  return m === null ? undefined : Number(m[1]) * (units[m[2] || "B"] ?? 1)
+}
+
+const parts = (args: string, n: number): ReadonlyArray<string> | undefined => {
+  const p = args.split(",")
+  return p.length === n && p.every((x) => x !== "") ? p : undefined
+}
+
+type Decoder = (args: string) => CephCommand | undefined
+
+const decoders: Record<string, Decoder> = {
+  osd_add: (a) => {
+    const p = parts(a, 3)
+    return p && CephCommand.OsdAdd({ node: NodeName.make(p[0]!), device: p[1]!, weight: p[2]! })
+  },
+  osd_remove: (a) => (/^\d+$/.test(a) ? CephCommand.OsdRemove({ id: OsdId.make(a) }) : undefined),
+  osd_in: (a) => (/^\d+$/.test(a) ? CephCommand.OsdIn({ id: OsdId.make(a) }) : undefined),
+  osd_out: (a) => (/^\d+$/.test(a) ? CephCommand.OsdOut({ id: OsdId.make(a) }) : undefined),
+  osd_set: (a) => CephCommand.OsdSet({ option: a }),
+  osd_unset: (a) => CephCommand.OsdUnset({ option: a }),
+  pool_add: (a) => {
+    const p = parts(a, 2)
+    return p && /^\d+$/.test(p[1]!) ? CephCommand.PoolAdd({ name: PoolName.make(p[0]!), pgs: Number(p[1]) }) : undefined
+  },
+  pool_remove: (a) => CephCommand.PoolRemove({ name: PoolName.make(a) }),
+  volume_add: (a) => {
+    const p = parts(a, 3)
+    const bytes = p && parseSize(p[2]!)
+    return p && bytes !== undefined
+      ? CephCommand.VolumeAdd({ pool: PoolName.make(p[0]!), name: VolumeName.make(p[1]!), bytes })
+      : undefined
+  },
+  volume_remove: (a) => {
+    const p = parts(a, 2)
+    return p && CephCommand.VolumeRemove({ pool: PoolName.make(p[0]!), name: VolumeName.make(p[1]!) })
+  },
+  snapshot_add: (a) => {
+    const p = parts(a, 3)
+    return p && CephCommand.SnapshotAdd({ pool: PoolName.make(p[0]!), volume: VolumeName.make(p[1]!), name: SnapshotName.make(p[2]!) })
+  },
+  snapshot_remove: (a) => {
+    const p = parts(a, 3)
+    return p && CephCommand.SnapshotRemove({ pool: PoolName.make(p[0]!), volume: VolumeName.make(p[1]!), name: SnapshotName.make(p[2]!) })
+  }
+}
+
+/** A pipe value → command; anything but exactly two known tokens (incl. answers) → undefined. */
+export const decode = (value: string): CephCommand | undefined => {
+  const tokens = value.trim().split(/\s+/)
+  if (tokens.length !== 2) return undefined
+  const decoder = decoders[tokens[0]!]
+  return decoder === undefined ? undefined : decoder(tokens[1]!)
+}
+
+export const success = (value: string) => `success-${value}`
+export const failure = (value: string) => `failure-${value}`
+export const isAnswer = (value: string) => value.startsWith("success-") || value.startsWith("failure-")

@@ -1,0 +1,54 @@
+import { parseArgs } from "node:util"
+import { Effect, Layer } from "effect"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as Agent from "./Agent.ts"
+import * as CephCli from "./CephCli.ts"
+import { cephVolumeProvisioner, commandProvisioner } from "./CephOps.ts"
+import * as ZkSession from "./ZkSession.ts"
+
+const usage = `usage: node packages/adapters-ceph/src/cli.ts ceph-agent --node <name> --zk <host:port,...>
+  [--ceph-conf <path>]            ceph.conf of the cluster (default: $CEPH_CONF or /etc/ceph/ceph.conf)
+  [--refresh <seconds>]           stats/status refresh period (default 5; 0 = off)
+  [--osd-add-cmd "<argv...>"]     provision OSDs by running '<argv...> <device>' (prints the id);
+  [--osd-stop-cmd "<argv...>"]    and stop them with '<argv...> <id>' (default: ceph-volume + systemd)
+  [--deadline <seconds>]          per command (default 120), OSD add/remove: --osd-deadline (default 900)`
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    node: { type: "string" },
+    zk: { type: "string" },
+    "ceph-conf": { type: "string" },
+    refresh: { type: "string", default: "5" },
+    "osd-add-cmd": { type: "string" },
+    "osd-stop-cmd": { type: "string" },
+    deadline: { type: "string", default: "120" },
+    "osd-deadline": { type: "string", default: "900" }
+  }
+})
+
+if (positionals[0] !== "ceph-agent" || values.node === undefined || values.zk === undefined) {
+  console.error(usage)
+  process.exit(2)
+}
+
+const words = (s: string) => s.split(/\s+/).filter((w) => w !== "")
+const provisioner = values["osd-add-cmd"] !== undefined && values["osd-stop-cmd"] !== undefined
+  ? commandProvisioner(words(values["osd-add-cmd"]), words(values["osd-stop-cmd"]))
+  : cephVolumeProvisioner
+
+const services = Layer.mergeAll(
+  CephCli.layer({ conf: values["ceph-conf"] ?? process.env["CEPH_CONF"], timeout: `${values.deadline} seconds` }),
+  ZkSession.layer({ hosts: values.zk })
+)
+
+Effect.logInfo(`ceph-agent ${values.node}: watching /ceph/cmd on ${values.zk}`).pipe(
+  Effect.andThen(Agent.run({
+    node: values.node,
+    provisioner,
+    deadlines: { default: `${values.deadline} seconds`, osd: `${values["osd-deadline"]} seconds` },
+    refreshEvery: `${values.refresh} seconds`
+  })),
+  Effect.provide(services),
+  NodeRuntime.runMain
+)
