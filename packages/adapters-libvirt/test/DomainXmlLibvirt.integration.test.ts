@@ -45,4 +45,5 @@ describe("schema-validated codec", () => {
     }).pipe(Effect.provide(layerSchemaValidated)))
 })
 
-domainXmlSuite("codec with virt-xml-validate", layerSchemaValidated)
+// each run starts virt-xml-validate (about 0.2 s)
+domainXmlSuite("codec with virt-xml-validate", layerSchemaValidated, { numRuns: 15 })

@@ -57,7 +57,7 @@ export const invalidDomainXmls: ReadonlyArray<readonly [string, string]> = [
 ]
 
 /** The behaviour every `DomainXml` (the codec, or a fake) must show. */
-export const domainXmlSuite = (name: string, codec: Layer.Layer<DomainXml>) => {
+export const domainXmlSuite = (name: string, codec: Layer.Layer<DomainXml>, options: { readonly numRuns?: number } = {}) => {
   const test = (title: string, body: Effect.Effect<void, unknown, DomainXml>) =>
     it.effect(title, () => Effect.provide(body, codec))
 
@@ -108,7 +108,7 @@ export const domainXmlSuite = (name: string, codec: Layer.Layer<DomainXml>) => {
             assert.strictEqual(domain.details.description, spec.description ?? "N/A")
             assert.deepStrictEqual(domain.rbdList.map(String), [...(spec.rbdDisks ?? [])])
             assert.deepStrictEqual(domain.details.networks.map((n) => n.mac), (spec.interfaces ?? []).map((i) => i.mac))
-          }), codec))), { numRuns: 100 })
+          }), codec))), { numRuns: options.numRuns ?? 100 })
       ))
   })
 }
