@@ -53,12 +53,13 @@ export interface SimulatorShape {
   readonly violations: Effect.Effect<ReadonlyArray<string>>
   /** Differences between the last snapshot the change stream delivered and `snapshot` now. */
   readonly storeDisagreements: Effect.Effect<ReadonlyArray<string>, StoreUnavailable>
-  /** What the daemons did, with simulated seconds. */
+  /** What the daemons did (the latest 5000), with seconds since the simulator started. */
   readonly events: Effect.Effect<ReadonlyArray<string>>
 }
 
 export class Simulator extends Context.Service<Simulator, SimulatorShape>()("pvc/testkit/Simulator") {}
 
+const MAX_EVENTS = 5000
 const SIMULATED_REFUSAL = "internal error: qemu unexpectedly closed the monitor (simulated)"
 const SIMULATED_MIGRATION_FAILURE = "operation failed: migration job: unexpectedly failed (simulated)"
 
@@ -132,8 +133,11 @@ export const makeSimulator = Effect.fnUntraced(function*(options: SimulatorOptio
 
   const startedAt = clock.currentTimeMillisUnsafe()
   // Seconds since the simulator started, so that runs compare whatever the clock's origin.
-  const log = (message: string) =>
-    void events.push(`[${Math.floor((clock.currentTimeMillisUnsafe() - startedAt) / 1000)}s] ${message}`)
+  const log = (message: string) => {
+    events.push(`[${Math.floor((clock.currentTimeMillisUnsafe() - startedAt) / 1000)}s] ${message}`)
+    // A long-running embedded cluster keeps only its recent history.
+    if (events.length > MAX_EVENTS) events.splice(0, events.length - MAX_EVENTS)
+  }
 
   // The entry is registered before the daemon's first write, so that a store change arriving
   // meanwhile does not start a second daemon for the same node.
