@@ -9,7 +9,10 @@ import { createRequire } from "node:module"
  *    next connect response is parsed from stale bytes and throws inside the socket handler, which
  *    kills the process. Here frames are cut out in a loop, one complete frame per call, the buffer
  *    is reset for every new socket, and a parse failure drops the connection instead of the process.
- * 2. SetWatches. On reconnection the library re-registers every watch in one request, which
+ * 2. Watch registry. One EventEmitter plus a `once` wrapper per watched path costs hundreds of
+ *    bytes each; a Map of listener arrays keeps the same semantics (de-duplicated one-shot
+ *    listeners per path and kind) for a fraction of the memory.
+ * 3. SetWatches. On reconnection the library re-registers every watch in one request, which
  *    exceeds ZooKeeper's 1 MB request limit with tens of thousands of watches: the server closes
  *    the connection and the client loops. It is not sent; the mirror re-reads (and so re-watches)
  *    the tree after every reconnection instead.
@@ -67,5 +70,63 @@ export const applyClientPatches = (): void => {
     this.pendingBuffer = null
   }
 
+  const Event = require(base.replace(/index\.js$/, "lib/Event.js")) as {
+    NODE_CREATED: number
+    NODE_DELETED: number
+    NODE_DATA_CHANGED: number
+    NODE_CHILDREN_CHANGED: number
+    create: (raw: unknown) => unknown
+  }
+  type Listener = (event: unknown) => void
+  type Registry = Map<string, Array<Listener>>
+  interface Lean {
+    lean?: { data: Registry; child: Registry; existence: Registry }
+  }
+  const registries = (self: Lean) => (self.lean ??= { data: new Map(), child: new Map(), existence: new Map() })
+  const register = (registry: Registry, path: string, watcher: Listener) => {
+    const listeners = registry.get(path)
+    if (listeners === undefined) registry.set(path, [watcher])
+    else if (!listeners.includes(watcher)) listeners.push(watcher)
+  }
+  const proto = WatcherManager.prototype as unknown as Record<string, unknown>
+  proto["registerDataWatcher"] = function(this: Lean, path: string, w: Listener) {
+    register(registries(this).data, path, w)
+  }
+  proto["registerChildWatcher"] = function(this: Lean, path: string, w: Listener) {
+    register(registries(this).child, path, w)
+  }
+  proto["registerExistenceWatcher"] = function(this: Lean, path: string, w: Listener) {
+    register(registries(this).existence, path, w)
+  }
+  proto["getDataWatcherPaths"] = function(this: Lean) {
+    return [...registries(this).data.keys()]
+  }
+  proto["getChildWatcherPaths"] = function(this: Lean) {
+    return [...registries(this).child.keys()]
+  }
+  proto["getExistenceWatcherPaths"] = function(this: Lean) {
+    return [...registries(this).existence.keys()]
+  }
+  proto["emit"] = function(this: Lean, raw: { type: number; path: string }) {
+    const r = registries(this)
+    const kinds: ReadonlyArray<Registry> = raw.type === Event.NODE_DATA_CHANGED || raw.type === Event.NODE_CREATED
+      ? [r.data, r.existence]
+      : raw.type === Event.NODE_CHILDREN_CHANGED
+      ? [r.child]
+      : raw.type === Event.NODE_DELETED
+      ? [r.data, r.child]
+      : []
+    const fire: Array<Listener> = []
+    for (const registry of kinds) {
+      const listeners = registry.get(raw.path)
+      if (listeners !== undefined) {
+        registry.delete(raw.path)
+        fire.push(...listeners)
+      }
+    }
+    if (fire.length === 0) return
+    const event = Event.create(raw)
+    for (const listener of fire) listener(event)
+  }
   WatcherManager.prototype.isEmpty = () => true
 }

@@ -423,7 +423,7 @@ export class Mirror {
   }
 }
 
-const MAX_IN_FLIGHT = 1_000
+const MAX_IN_FLIGHT = 500
 const noop = () => {}
 
 interface Token {

@@ -86,7 +86,21 @@ function optional<K extends string>(key: K, v: number | undefined): { [P in K]?:
 
 const config = layerConfig({ coordinators, chroot, requestTimeout: 30_000 })
 
-Effect.runPromiseExit(Effect.scoped(program.pipe(Effect.provide(zkClientLayer.pipe(Layer.provide(config)))))).then(
+const reported = program.pipe(
+  Effect.catchTag("ClusterNotEmpty", (e) =>
+    Effect.sync(() => {
+      const shown = e.keys.slice(0, 8).join(", ") + (e.keys.length > 8 ? `, … (${e.keys.length} keys)` : "")
+      console.error(`refusing: ZooKeeper already holds ${shown}; --force replaces the cluster's root keys`)
+      process.exitCode = 1
+    })),
+  Effect.catchTag("ZkError", (e) =>
+    Effect.sync(() => {
+      console.error(`ZooKeeper request failed: ${e.code}${e.path === undefined ? "" : ` at ${e.path}`} (${e.detail})`)
+      process.exitCode = 1
+    }))
+)
+
+Effect.runPromiseExit(Effect.scoped(reported.pipe(Effect.provide(zkClientLayer.pipe(Layer.provide(config)))))).then(
   (exit) => {
     if (exit._tag === "Failure") {
       console.error(String(exit.cause))
