@@ -29,7 +29,7 @@ const schemaFailure = (error: HttpApiError.HttpApiSchemaError) => {
 
 const routeFailure = (method: string, path: string) => {
   const allowed = allowedMethods(path)
-  return allowed.length === 0
+  return allowed.length === 0 || allowed.includes(method)
     ? json(404, `No such endpoint: ${path}.`)
     : json(405, `Method ${method} is not allowed on ${path}; use ${allowed.join(", ")}.`, { allow: allowed.join(", ") })
 }

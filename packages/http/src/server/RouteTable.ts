@@ -8,7 +8,7 @@ export interface DeclaredRoute {
 }
 
 const toPattern = (path: string): RegExp =>
-  new RegExp(`^${path.split("/").map((s) => s.startsWith(":") ? "[^/]+" : s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("/")}/?$`)
+  new RegExp(`^${path.split("/").map((s) => s.startsWith(":") ? "[^/]+" : s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("/")}$`)
 
 /** Every declared route (from the HttpApi itself), to tell a wrong method (405) from an unknown path (404). */
 export const declaredRoutes: ReadonlyArray<DeclaredRoute> = (() => {
