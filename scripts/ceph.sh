@@ -7,11 +7,12 @@
 #   scripts/ceph.sh down <dir>           stops the daemons started in <dir> by their recorded PIDs, removes <dir>
 #   scripts/ceph.sh osd-add <dir> [dev]  creates and starts one more memstore OSD, prints its id ([dev] is only
 #                                        recorded: memstore needs no device)
-#   scripts/ceph.sh osd-rm <dir> <id>    stops the OSD started for <id> (by PID) and purges it
+#   scripts/ceph.sh osd-stop <dir> <id>  stops the daemon started for OSD <id> (by PID), deletes its data
+#   scripts/ceph.sh osd-rm <dir> <id>    osd-stop, then purges the OSD from the cluster
 # Needs: apt-get install --no-install-recommends ceph-mon ceph-mgr ceph-osd ceph-common (installed on demand).
 set -Eeuo pipefail
 
-usage() { echo "usage: $0 up|down <dir> | osd-add <dir> [device] | osd-rm <dir> <id>" >&2; exit 2; }
+usage() { echo "usage: $0 up|down <dir> | osd-add <dir> [device] | osd-stop|osd-rm <dir> <id>" >&2; exit 2; }
 (( $# >= 2 )) || usage
 cmd=$1
 dir=$(realpath -m -- "$2")
@@ -214,19 +215,23 @@ down() {
   stop_all; rm -rf -- "$dir"; say "stopped and removed $dir"
 }
 
-osd_rm() {
+osd_stop() {
   local id=$1
   [[ $id =~ ^[0-9]+$ ]] || fail "bad OSD id $id"
   stop_pids "$dir/pids/osd.$id.pid"
-  cli osd down "$id" >/dev/null 2>&1 || true
-  cli osd purge "$id" --yes-i-really-mean-it >/dev/null
   rm -rf "$dir/osd/ceph-$id"
+}
+osd_rm() {
+  osd_stop "$1"
+  cli osd down "$1" >/dev/null 2>&1 || true
+  cli osd purge "$1" --yes-i-really-mean-it >/dev/null
 }
 
 case $cmd in
   up) up ;;
   down) down ;;
   osd-add) [[ -f $marker ]] || fail "no cluster in $dir"; osd_add ;;
+  osd-stop) [[ -f $marker && $# -ge 3 ]] || usage; osd_stop "$3" ;;
   osd-rm) [[ -f $marker && $# -ge 3 ]] || usage; osd_rm "$3" ;;
   *) usage ;;
 esac

@@ -135,8 +135,12 @@ export const rbdInfoRaw = (pool: string, name: string) =>
     )
   )
 
+/** Snapshots go with their volume (the layout drops their keys too), so purge them first. */
 export const rbdRemove = (pool: string, name: string) =>
-  rbd(["rm", "--no-progress", `${pool}/${name}`]).pipe(Effect.asVoid)
+  rbd(["snap", "purge", "--no-progress", `${pool}/${name}`]).pipe(
+    Effect.andThen(rbd(["rm", "--no-progress", `${pool}/${name}`])),
+    Effect.asVoid
+  )
 export const snapCreate = (pool: string, volume: string, name: string) =>
   rbd(["snap", "create", "--no-progress", `${pool}/${volume}@${name}`]).pipe(Effect.asVoid)
 export const snapRemove = (pool: string, volume: string, name: string) =>

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util"
-import { Effect, Layer } from "effect"
+import { Duration, Effect, Layer } from "effect"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as Agent from "./Agent.ts"
 import * as CephCli from "./CephCli.ts"
@@ -32,13 +32,14 @@ if (positionals[0] !== "ceph-agent" || values.node === undefined || values.zk ==
   process.exit(2)
 }
 
+const secs = (s: string) => Duration.seconds(Number(s))
 const words = (s: string) => s.split(/\s+/).filter((w) => w !== "")
 const provisioner = values["osd-add-cmd"] !== undefined && values["osd-stop-cmd"] !== undefined
   ? commandProvisioner(words(values["osd-add-cmd"]), words(values["osd-stop-cmd"]))
   : cephVolumeProvisioner
 
 const services = Layer.mergeAll(
-  CephCli.layer({ conf: values["ceph-conf"] ?? process.env["CEPH_CONF"], timeout: `${values.deadline} seconds` }),
+  CephCli.layer({ conf: values["ceph-conf"] ?? process.env["CEPH_CONF"], timeout: secs(values.deadline) }),
   ZkSession.layer({ hosts: values.zk })
 )
 
@@ -46,8 +47,8 @@ Effect.logInfo(`ceph-agent ${values.node}: watching /ceph/cmd on ${values.zk}`).
   Effect.andThen(Agent.run({
     node: values.node,
     provisioner,
-    deadlines: { default: `${values.deadline} seconds`, osd: `${values["osd-deadline"]} seconds` },
-    refreshEvery: `${values.refresh} seconds`
+    deadlines: { default: secs(values.deadline), osd: secs(values["osd-deadline"]) },
+    refreshEvery: secs(values.refresh)
   })),
   Effect.provide(services),
   NodeRuntime.runMain
