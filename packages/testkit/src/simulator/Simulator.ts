@@ -2,6 +2,7 @@ import {
   type ClusterSnapshot,
   ClusterStore,
   type DomainDriverShape,
+  DomainDriverUnavailable,
   DomainRejected,
   type NodeName,
   type StoreUnavailable,
@@ -113,6 +114,40 @@ const withFaults = (
   }
 }
 
+/** A given hypervisor that stops answering while its node is killed (in-memory hosts do so themselves). */
+const poweredDrivers = (drivers: (node: NodeName) => DomainDriverShape, killed: ReadonlySet<NodeName>) => {
+  const cache = new Map<NodeName, DomainDriverShape>()
+  const guard = <A, E>(node: NodeName, effect: () => Effect.Effect<A, E>): Effect.Effect<A, E | DomainDriverUnavailable> =>
+    Effect.suspend((): Effect.Effect<A, E | DomainDriverUnavailable> =>
+      killed.has(node)
+        ? Effect.fail(new DomainDriverUnavailable({ reason: `${node} is down`, cause: undefined }))
+        : effect()
+    )
+  return (node: NodeName): DomainDriverShape => {
+    const cached = cache.get(node)
+    if (cached !== undefined) return cached
+    const d = drivers(node)
+    const powered: DomainDriverShape = {
+      define: (domain) => guard(node, () => d.define(domain)),
+      start: (uuid) => guard(node, () => d.start(uuid)),
+      shutdown: (uuid, timeout) => guard(node, () => d.shutdown(uuid, timeout)),
+      destroy: (uuid) => guard(node, () => d.destroy(uuid)),
+      undefine: (uuid) => guard(node, () => d.undefine(uuid)),
+      running: guard(node, () => d.running),
+      migrate: (uuid, to) => guard(node, () => d.migrate(uuid, to))
+    }
+    cache.set(node, powered)
+    return powered
+  }
+}
+
+/** Power loss on a given hypervisor: every running domain is destroyed. */
+const powerOff = (driver: DomainDriverShape) =>
+  driver.running.pipe(
+    Effect.flatMap((running) => Effect.forEach(running, (uuid) => Effect.ignore(driver.destroy(uuid)), { discard: true })),
+    Effect.ignore
+  )
+
 /** The simulator over the current `ClusterStore`; daemons live as long as the scope. */
 export const makeSimulator = Effect.fnUntraced(function*(options: SimulatorOptions) {
   const store = yield* ClusterStore
@@ -123,12 +158,12 @@ export const makeSimulator = Effect.fnUntraced(function*(options: SimulatorOptio
   const memory: MemoryHypervisors | undefined = options.drivers === undefined
     ? makeMemoryHypervisors({ migrate: timing.migrate, shutdown: timing.shutdown })
     : undefined
-  const rawDriver = options.drivers ?? memory!.driver
+  const killed = new Set<NodeName>()
+  const rawDriver = memory !== undefined ? memory.driver : poweredDrivers(options.drivers!, killed)
   const faults: Faults = { failNext: [], refusals: new Map() }
   const events: Array<string> = []
   const violations: Array<string> = []
   const daemons = new Map<NodeName, DaemonEntry>()
-  const killed = new Set<NodeName>()
   let lastSeen: ClusterSnapshot | undefined
 
   const startedAt = clock.currentTimeMillisUnsafe()
@@ -215,7 +250,10 @@ export const makeSimulator = Effect.fnUntraced(function*(options: SimulatorOptio
         log(`${name}: killed`)
         const entry = daemons.get(name)
         daemons.delete(name)
-        return entry === undefined ? Effect.void : Scope.close(entry.scope, Exit.void)
+        return Effect.andThen(
+          entry === undefined ? Effect.void : Scope.close(entry.scope, Exit.void),
+          memory === undefined ? powerOff(options.drivers!(name)) : Effect.void
+        )
       }),
     reviveNode: (node) =>
       Effect.suspend(() => {
