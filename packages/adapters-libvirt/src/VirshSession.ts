@@ -25,10 +25,10 @@ const marker = (n: number) => `::pvc-done-${n}::`
 
 /** Splits what virsh printed for `command`, dropping prompts and virsh's echo of our input. */
 export const readReply = (text: string, command: string, n: number): VirshReply => {
-  const lines = text.split("\n").flatMap((line) => {
-    const content = line.startsWith(prompt) ? line.slice(prompt.length) : line
-    return content === command || content === markerCommand(n) || content.trim() === "" ? [] : [content]
-  })
+  // `echo` ends without a line break, so a prompt can follow output on the same line
+  const lines = text.split("\n").flatMap((line) => line.split(prompt)).filter((content) =>
+    content !== command && content !== markerCommand(n) && content.trim() !== ""
+  )
   // an error message may continue on lines without the prefix: everything after the first is error text
   const firstError = lines.findIndex((line) => line.startsWith(errorPrefix))
   if (firstError < 0) return { output: lines, errors: [] }

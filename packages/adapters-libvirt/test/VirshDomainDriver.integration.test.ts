@@ -20,6 +20,19 @@ describe("virsh session", () => {
       assert.match(uri.output[0] ?? "", /^test:\/\//)
     })))
 
+  it.live("answers concurrent commands each with its own reply", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const virsh = yield* makeTestDriverSession
+      const replies = yield* Effect.all(
+        Array.from({ length: 30 }, (_, i) => virsh.run(i % 2 === 0 ? `echo reply-${i}` : `domstate missing-${i}`)),
+        { concurrency: "unbounded" }
+      )
+      replies.forEach((reply, i) => {
+        if (i % 2 === 0) assert.deepStrictEqual(reply, { output: [`reply-${i}`], errors: [] })
+        else assert.match(reply.errors.join(" "), new RegExp(`missing-${i}'`))
+      })
+    })))
+
   it.live("reports an unreachable hypervisor as DomainDriverUnavailable", () =>
     Effect.scoped(Effect.gen(function*() {
       const error = yield* Effect.flip(makeVirshSession("test:///no/such/node.xml"))
