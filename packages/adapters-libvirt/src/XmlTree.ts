@@ -79,7 +79,7 @@ const parseTree = (xml: string): Result.Result<XmlElement, string> => {
     const tree: unknown = parser.parse(xml)
     return isElement(tree) ? Result.succeed(tree) : Result.fail("no document element")
   } catch (error) {
-    return Result.fail(error instanceof Error ? error.message : String(error))
+    return Result.fail(`unreadable XML: ${error instanceof Error ? error.message : String(error)}`)
   }
 }
 

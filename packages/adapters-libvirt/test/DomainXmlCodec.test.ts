@@ -250,14 +250,14 @@ describe("DomainXml codec: refusals", () => {
     const huge = `<domain><name>h</name><description>${"x".repeat(1024 * 1024)}</description></domain>`
     const started = performance.now()
     assert.include(refused(huge).reason, "larger than 1048576 bytes")
-    assert.isBelow(performance.now() - started, 100)
+    assert.isBelow(performance.now() - started, 250)
   })
 
   it("refuses deep nesting quickly", () => {
     const depth = 50_000
     const deep = `<domain><name>d</name>${"<a>".repeat(depth)}${"</a>".repeat(depth)}</domain>`
     const started = performance.now()
-    refused(deep)
+    assert.include(refused(deep).reason, "nested")
     assert.isBelow(performance.now() - started, 2000)
     const moderate = `<domain><name>d</name><metadata>${"<a>".repeat(40)}${"</a>".repeat(40)}</metadata></domain>`
     accepted(moderate)
