@@ -18,7 +18,9 @@ const options = {
     keepalive: Duration.millis(300),
     migrate: Duration.millis(50),
     shutdown: Duration.millis(50),
-    poll: Duration.millis(50)
+    poll: Duration.millis(50),
+    fenceAfter: Duration.seconds(2),
+    fenceDelay: Duration.millis(200)
   }
 } as const
 
@@ -64,4 +66,27 @@ it.live("the simulated daemons flush and unflush a node through ZooKeeper", () =
     assert.deepStrictEqual([...back.nodes.get(hv(2))!.runningDomains].sort(), home)
     assert.deepStrictEqual(yield* sim.violations, [])
     assert.deepStrictEqual(yield* sim.storeDisagreements, [])
+  }).pipe(Effect.provide(layerSimulator(options).pipe(Layer.provideMerge(zkCluster)))), 90_000)
+
+it.live("a killed primary is fenced through ZooKeeper: its VMs restart elsewhere, a new primary takes over", () =>
+  Effect.gen(function*() {
+    const sim = yield* Simulator
+    const store = yield* ClusterStore
+    const settle = sim.settle({ step: "100 millis", maxSeconds: 60 })
+    yield* settle
+    const victims = [...(yield* store.snapshot).vms.values()].filter((vm) => vm.node === hv(1)).map((vm) => vm.uuid)
+    assert.isAbove(victims.length, 0)
+    yield* sim.killNode(hv(1))
+    yield* settle
+    const after = yield* store.snapshot
+    assert.strictEqual(after.nodes.get(hv(1))?.daemonState, "dead")
+    assert.include([hv(2), hv(3)], after.primaryNode.node)
+    const placements = yield* sim.placements
+    for (const uuid of victims) {
+      const vm = after.vms.get(uuid)!
+      assert.strictEqual(vm.state, "start")
+      assert.strictEqual(vm.lastNode, hv(1))
+      assert.include(placements.get(vm.node) ?? [], uuid)
+    }
+    assert.deepStrictEqual(yield* sim.violations, [])
   }).pipe(Effect.provide(layerSimulator(options).pipe(Layer.provideMerge(zkCluster)))), 90_000)
