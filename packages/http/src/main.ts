@@ -1,5 +1,6 @@
 import { layer as DomainXmlLive } from "@pvc/adapters-libvirt"
-import { layer as ClusterStoreZk, layerConfig as zkConfig } from "@pvc/adapters-zk"
+import { PipeStorage, ZkSession } from "@pvc/adapters-ceph"
+import { connectionString, layer as ClusterStoreZk, layerConfig as zkConfig, parseCoordinators } from "@pvc/adapters-zk"
 import { NodeRuntime } from "@effect/platform-node"
 import { Cause, Console, Effect, Exit, Layer, Logger, References, Runtime } from "effect"
 import { type ApiConfig, configPath, defaultConfig, type LogLevel, loadConfig } from "./config/ApiConfig.ts"
@@ -15,9 +16,21 @@ const logLevel = (config: ApiConfig): LogLevel =>
 /** The embedded cluster runs the testkit's simulated node daemons unless `PVC_SIMULATE=0`. */
 const SIMULATE = process.env["PVC_SIMULATE"] !== "0"
 
+/** The cluster's own ZooKeeper: the store, and Ceph through the `/ceph/cmd` pipe the daemons answer. */
+// A `/chroot` after the last coordinator (ZooKeeper connection-string syntax) is honoured.
+const layerZooKeeper = (coordinators: ReadonlyArray<string>) => {
+  const zk = parseCoordinators(coordinators.join(","))
+  return Layer.mergeAll(
+    ClusterStoreZk.pipe(Layer.provide(zkConfig(zk))),
+    PipeStorage.layerNoDeps({ deadlines: { default: "60 seconds", osd: "15 minutes" } }).pipe(
+      Layer.provide(ZkSession.layer({ hosts: connectionString(zk) }))
+    )
+  )
+}
+
 const backends = (config: ApiConfig) =>
   config.coordinators.length > 0
-    ? { store: `ZooKeeper at ${config.coordinators.join(",")}`, layer: ClusterStoreZk.pipe(Layer.provide(zkConfig({ coordinators: config.coordinators }))) }
+    ? { store: `ZooKeeper at ${config.coordinators.join(",")}`, layer: layerZooKeeper(config.coordinators) }
     : { store: embeddedStore(SIMULATE), layer: layerEmbedded(SIMULATE) }
 
 const program = Effect.gen(function*() {
