@@ -1,2 +1,4 @@
 export * from "./ClusterStoreContract.ts"
 export * from "./CephStorageContract.ts"
+export * from "./DomainDriverContract.ts"
+export * from "./DomainXmlContract.ts"

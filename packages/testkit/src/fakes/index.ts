@@ -1,1 +1,2 @@
 export * from "./CephStorageMemory.ts"
+export { layerMemory as layerDomainDriverMemory, makeDomainDriverMemory } from "./DomainDriverMemory.ts"
