@@ -13,7 +13,7 @@ import { TestClock } from "effect/testing"
 import { makeMemoryHypervisors, type MemoryHypervisors } from "./MemoryHypervisors.ts"
 import { type Daemon, startDaemon } from "./NodeDaemon.ts"
 import { pendingWork } from "./Settled.ts"
-import { defaultTiming, seededRandom, type SimulatorOptions, type SimulatorTiming } from "./SimulatorConfig.ts"
+import { resolveTiming, seededRandom, type SimulatorOptions, type SimulatorTiming } from "./SimulatorConfig.ts"
 
 /** `settle` gave up: the cluster still had work after the allowed simulated time. */
 export class SimulationDidNotSettle extends Schema.TaggedError<SimulationDidNotSettle>()("SimulationDidNotSettle", {
@@ -64,7 +64,6 @@ const MAX_EVENTS = 5000
 const SIMULATED_REFUSAL = "internal error: qemu unexpectedly closed the monitor (simulated)"
 const SIMULATED_MIGRATION_FAILURE = "operation failed: migration job: unexpectedly failed (simulated)"
 
-const resolveTiming = (overrides: Partial<SimulatorTiming> = {}): SimulatorTiming => ({ ...defaultTiming, ...overrides })
 
 /** Entities of a snapshot as comparable text, one line per entity. */
 const describe = (snapshot: ClusterSnapshot): ReadonlyArray<string> =>

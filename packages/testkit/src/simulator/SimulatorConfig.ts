@@ -42,7 +42,8 @@ export interface SimulatorFaults {
 export interface SimulatorOptions {
   readonly seed: number
   readonly faults?: SimulatorFaults
-  readonly timing?: Partial<SimulatorTiming>
+  /** Overrides, e.g. `{ keepalive: "1 second" }`. */
+  readonly timing?: { readonly [K in keyof SimulatorTiming]?: Duration.Input }
   /**
    * The hypervisor of each node (e.g. real libvirt drivers). Absent: in-memory hypervisors, which
    * also lose their domains when a node is killed.
@@ -59,5 +60,24 @@ export const seededRandom = (seed: number): () => number => {
     t = Math.imul(t ^ (t >>> 15), t | 1)
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+export const resolveTiming = (overrides: SimulatorOptions["timing"] = {}): SimulatorTiming => {
+  const pick = (key: keyof SimulatorTiming) => {
+    const value = overrides[key]
+    return value === undefined ? defaultTiming[key] : Duration.fromInputUnsafe(value)
+  }
+  return {
+    keepalive: pick("keepalive"),
+    fenceAfter: pick("fenceAfter"),
+    fenceDelay: pick("fenceDelay"),
+    migrate: pick("migrate"),
+    shutdown: pick("shutdown"),
+    shutdownTimeout: pick("shutdownTimeout"),
+    poll: pick("poll"),
+    receiveTimeout: pick("receiveTimeout"),
+    coldMigrationTimeout: pick("coldMigrationTimeout"),
+    flushWait: pick("flushWait")
   }
 }
