@@ -258,4 +258,28 @@ describe("Simulation properties", () => {
       { seed: FC_SEED + 2, numRuns: 40 * RUNS }
     )
   })
+
+  it("a seed and an operation sequence always give the same run", async () => {
+    const run = (seed: number, shape: Shape, ops: ReadonlyArray<Op>) => {
+      let events: ReadonlyArray<string> = []
+      return scenario(
+        seed,
+        Effect.gen(function*() {
+          const sim = yield* Simulator
+          yield* settleAll
+          for (const op of ops) yield* apply(op, shape.nodes)
+          yield* settleAll
+          events = yield* sim.events
+        }),
+        shape
+      ).then(() => events)
+    }
+    await fc.assert(
+      fc.asyncProperty(fc.nat(), arbShape, arbOps([...apiOps, ...migrationFaults, ...hostFaults], 10), async (seed, shape, ops) => {
+        const [first, second] = [await run(seed, shape, ops), await run(seed, shape, ops)]
+        if (JSON.stringify(first) !== JSON.stringify(second)) fail(`runs differ:\n${first.join("\n")}\n---\n${second.join("\n")}`)
+      }),
+      { seed: FC_SEED + 3, numRuns: 20 * RUNS }
+    )
+  })
 })
