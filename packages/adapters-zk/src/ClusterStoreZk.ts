@@ -168,7 +168,6 @@ export const makeClusterStore = Effect.fnUntraced(function*(zk: ZkClientShape, o
         Effect.catchTag("ZkError", (e) => Effect.fail(fromZkError(e)))
       )
       if (ops.length === 0) return
-      if (process.env["PVC_ZK_DEBUG"]) console.log(JSON.stringify(ops))
       let seq = 0
       const results = yield* zk.multi(ops, () => {
         seq = mirror.nextSeq()

@@ -157,6 +157,7 @@ export const makeZkClient = Effect.fnUntraced(function*(config: ZkConfigShape) {
     const client = zookeeper.createClient(connect, { sessionTimeout, spinDelay: 500, retries: 1 })
     const current: Session = { client, generation }
     client.on("state", (state: zookeeper.State) => {
+      if (DEBUG) console.warn(`zk: session ${generation} ${String(state)}${session === current ? "" : " (old)"}`)
       if (closed || session !== current) return
       if (state === State.SYNC_CONNECTED || state === State.CONNECTED_READ_ONLY) {
         connected = true
@@ -177,12 +178,29 @@ export const makeZkClient = Effect.fnUntraced(function*(config: ZkConfigShape) {
     return current
   }
 
+  // The library has no timeout on the session handshake: a server that accepted the TCP connection
+  // while starting up but never answers leaves the client waiting forever. Drop such a socket.
+  let stalled: { socket: unknown; since: number } | undefined
+  const watchdog = () => {
+    if (closed || connected) return (stalled = undefined)
+    const socket = (session.client as unknown as { connectionManager?: { socket?: Destroyable } }).connectionManager?.socket
+    if (socket === undefined || socket.destroyed === true) return (stalled = undefined)
+    if (stalled?.socket !== socket) return (stalled = { socket, since: Date.now() })
+    if (Date.now() - stalled.since >= HANDSHAKE_TIMEOUT) {
+      if (DEBUG) console.warn("zk: dropping a connection attempt that got no answer")
+      stalled = undefined
+      socket.destroy()
+    }
+  }
+
   yield* Effect.acquireRelease(
     Effect.sync(() => {
       session = open(1)
+      return setInterval(watchdog, 1_000)
     }),
-    () =>
+    (timer) =>
       Effect.sync(() => {
+        clearInterval(timer)
         closed = true
         connected = false
         session.client.close()
@@ -332,6 +350,10 @@ export const makeZkClient = Effect.fnUntraced(function*(config: ZkConfigShape) {
   })
 })
 
+const DEBUG = process.env["PVC_ZK_DEBUG"] !== undefined && process.env["PVC_ZK_DEBUG"] !== ""
+
+const HANDSHAKE_TIMEOUT = 4_000
+type Destroyable = { readonly destroyed?: boolean; readonly destroy: () => void }
 type Corkable = { readonly cork: () => void; readonly uncork: () => void }
 type MultiResult = { readonly err?: number; readonly stat?: { readonly version: number } }
 const RUNTIME_INCONSISTENCY = -2
