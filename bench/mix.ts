@@ -47,7 +47,7 @@ const opPath = (vm: MixVm, step: number): string => {
 }
 
 /** What ZooKeeper must hold after `acked` acknowledged ops of the cycle. */
-const expected = (acked: number): Expected => {
+const expected = (vm: MixVm, acked: number): Expected => {
   switch (acked % 4) {
     case 0:
       return { state: "start", node: vm.home, lastnode: "" }
@@ -135,10 +135,10 @@ export const checkWrites = async (hosts: string, plan: MixPlan): Promise<{ ackno
     await Promise.all(plan.vms.map(async (vm) => {
       const base = `/domains/${vm.uuid}`
       const [state, node, lastnode] = await Promise.all([read(client, `${base}/state`), read(client, `${base}/node`), read(client, `${base}/lastnode`)])
-      const want = expected(vm.acked)
+      const want = expected(vm, vm.acked)
       const same = (e: Expected) => state === e.state && node === e.node && lastnode === e.lastnode
       // An op cut off by the end of the load has an unknown outcome: either count is right.
-      if (!same(want) && !(vm.inFlight && same(expected(vm.acked + 1)))) {
+      if (!same(want) && !(vm.inFlight && same(expected(vm, vm.acked + 1)))) {
         lost.push(
           `${vm.name} after ${vm.acked} acked ops: want ${JSON.stringify(want)}, ZooKeeper has ${JSON.stringify({ state, node, lastnode })}`
         )

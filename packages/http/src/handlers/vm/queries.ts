@@ -2,7 +2,7 @@ import { dumpVm, getVm, listVms } from "@pvc/core"
 import { Effect } from "effect"
 import { HttpServerResponse } from "effect/http"
 import { onWire } from "../../errors/toWire.ts"
-import { renderVms } from "../../views/VmView.ts"
+import { renderVmsResponse } from "../../views/VmView.ts"
 
 type VmRequest = { readonly params: { readonly vm: string } }
 type ListRequest = {
@@ -11,11 +11,11 @@ type ListRequest = {
 
 export const list = Effect.fn("VmHttp.list")(function*({ query }: ListRequest) {
   const vms = yield* onWire(listVms({ limit: query.limit, node: query.node, state: query.state }))
-  return yield* renderVms(vms)
+  return yield* renderVmsResponse(vms)
 })
 
 export const get = Effect.fn("VmHttp.get")(function*({ params }: VmRequest) {
-  return yield* renderVms(yield* onWire(getVm(params.vm)))
+  return yield* renderVmsResponse(yield* onWire(getVm(params.vm)))
 })
 
 /** The stored XML as it is, `application/xml` (the manual's one non-JSON answer). */
