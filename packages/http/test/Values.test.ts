@@ -36,6 +36,12 @@ describe("values from the query string and the form body", () => {
     }
   })
 
+  it("a body over 16 MiB is refused with 510, not read", async () => {
+    const reply = await call(api, "POST", "/api/v1/vm/x/define", { form: { xml: "x".repeat(17 * 1024 * 1024) } })
+    assert.strictEqual(reply.status, 510)
+    assert.match(String((reply.body as { message: string }).message), /at most 16 MiB/)
+  })
+
   it("percent-encoded path values and multi-line form values arrive intact", async () => {
     assert.deepStrictEqual(await getJson(api, "/api/v1/vm/a%20b"), [])
     const reply = await call(api, "POST", "/api/v1/vm/x/define", { form: { xml: "<domain>\n  <name>\n" } })

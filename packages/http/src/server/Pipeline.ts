@@ -1,9 +1,13 @@
-import { type Cause, Clock, Effect, SchemaIssue } from "effect"
-import { HttpServerError, HttpServerRequest, HttpServerResponse } from "effect/http"
+import { ByteSize, type Cause, Clock, Effect, SchemaIssue } from "effect"
+import { HttpIncomingMessage, HttpServerError, HttpServerRequest, HttpServerResponse } from "effect/http"
 import { HttpApiError } from "effect/http-api"
 import { missingValue } from "../errors/toWire.ts"
 import { allowedMethods } from "./RouteTable.ts"
 import { mergeValues } from "./Values.ts"
+
+// The largest value the manual carries is a domain XML; 16 MiB leaves ample room.
+const MAX_BODY_MIB = 16
+const MAX_BODY = ByteSize.mebibytes(MAX_BODY_MIB)
 
 const json = (status: number, message: string, headers: Record<string, string> = {}) =>
   HttpServerResponse.jsonUnsafe({ message }, { status, headers })
@@ -51,7 +55,7 @@ const failureResponse = (cause: Cause.Cause<unknown>, method: string, path: stri
       return routeFailure(method, path)
     }
     if (HttpServerError.isHttpServerError(error) && error.reason._tag === "RequestParseError") {
-      return json(510, "The request body could not be read.")
+      return json(510, `The request body could not be read (at most ${MAX_BODY_MIB} MiB).`)
     }
     yield* Effect.logError("request failed unexpectedly", cause)
     const [response] = yield* HttpServerError.causeResponse(cause)
@@ -70,6 +74,7 @@ export const pipeline = <E, R>(
     const original = yield* HttpServerRequest.HttpServerRequest
     const path = original.url.split("?")[0] ?? original.url
     const response = yield* mergeValues(original).pipe(
+      Effect.provideService(HttpIncomingMessage.MaxBodySize, MAX_BODY),
       Effect.flatMap((merged) => Effect.provideService(app, HttpServerRequest.HttpServerRequest, merged.request)),
       Effect.catchCause((cause) => failureResponse(cause, original.method, path))
     )
