@@ -1,4 +1,4 @@
-import { CephCommandFailed, CephStorage } from "@pvc/core"
+import { CephCommandFailed, CephCommandTimedOut, CephStorage } from "@pvc/core"
 import { demoCluster, layerCephStorageMemory } from "@pvc/testkit"
 import { afterEach, assert, beforeEach, describe, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
@@ -139,12 +139,20 @@ describe("storage routes", () => {
     }
   })
 
-  it("a Ceph command that fails is 510 with the reason", async () => {
+  it("a Ceph command that fails or gets no answer is 510 with the reason", async () => {
     const failing = Layer.succeed(CephStorage)({
       run: (command) => Effect.fail(new CephCommandFailed({ command: command._tag, reason: "EIO" }))
     })
     const broken = await startApi({ entities: demoCluster(), ceph: failing })
     await expectFailure(broken, "POST", "/api/v1/storage/ceph/osd/set", "ERROR: Ceph command 'OsdSet' failed: EIO.", { option: "noout" })
     await broken.close()
+    const silent = Layer.succeed(CephStorage)({
+      run: (command) => Effect.fail(new CephCommandTimedOut({ command: command._tag, seconds: 30 }))
+    })
+    const unanswered = await startApi({ entities: demoCluster(), ceph: silent })
+    await expectFailure(unanswered, "POST", "/api/v1/storage/ceph/pool/vms/remove", "ERROR: Ceph command 'PoolRemove' got no answer within 30 s.", {
+      flag_yes_i_really_mean_it: ""
+    })
+    await unanswered.close()
   })
 })

@@ -1,4 +1,4 @@
-import { demoCluster, domainXml } from "@pvc/testkit"
+import { demoCluster, domainXml, makeVm } from "@pvc/testkit"
 import { afterEach, assert, beforeEach, describe, it } from "@effect/vitest"
 import { type Api, call, startApi } from "./support/Harness.ts"
 import { expectFailure, expectOk, getJson, names } from "./support/Routes.ts"
@@ -125,5 +125,26 @@ describe("VM routes", () => {
     assert.strictEqual(await expectOk(api, "/api/v1/vm/new1/remove"), "Removed VM 'new1' and its disks from the cluster.")
     await expectFailure(api, "POST", "/api/v1/vm/nope/undefine", "VM 'nope' not found.")
     await expectFailure(api, "POST", "/api/v1/vm/nope/remove", "VM 'nope' not found.")
+  })
+
+  it("undefine of a VM no node stops in time is 510 with the timeout", async () => {
+    const slow = await startApi({ entities: demoCluster(), stopTimeoutSeconds: 0.2 })
+    try {
+      await expectFailure(slow, "POST", "/api/v1/vm/web1/undefine", /^Timed out after 0.2 s waiting for VM web1 to stop/)
+    } finally {
+      await slow.close()
+    }
+  })
+
+  it("a stored XML the parser refuses still lists (no 500): name and UUID from the keys", async () => {
+    const broken = makeVm("odd1", "99999999-0000-4000-8000-000000000001", "hv1", { xml: "<domain" })
+    const odd = await startApi({ entities: [...demoCluster(), broken] })
+    try {
+      const [vm] = (await getJson(odd, "/api/v1/vm/odd1")) as Array<VmJson>
+      assert.strictEqual(vm!["uuid"], "99999999-0000-4000-8000-000000000001")
+      assert.strictEqual(vm!["description"], "N/A")
+    } finally {
+      await odd.close()
+    }
   })
 })
