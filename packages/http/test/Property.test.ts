@@ -68,4 +68,28 @@ describe("random values to every route", () => {
     assert.isAbove(statuses.get(200) ?? 0, 20)
     assert.isAbove(statuses.get(510) ?? 0, 20)
   })
+
+  it("with authentication enabled too: failures (401 included) are JSON {message}, never a 5xx but 510", async () => {
+    const secured = await startApi({
+      entities: demoCluster(),
+      stopTimeoutSeconds: 0.2,
+      config: { auth: { enabled: true, secretKey: "k", tokens: [{ description: "", token: "hv1" }] } }
+    })
+    try {
+      await fc.assert(
+        fc.asyncProperty(request, async ({ route, params, values }) => {
+          let i = 0
+          const path = route.path.replace(/:[a-z]+/g, () => params[i++] ?? "x")
+          const query = Object.keys(values).length > 0 ? `?${new URLSearchParams(values)}` : ""
+          const reply = await call(secured, route.method, `${path}${query}`)
+          const where = `${route.method} ${path}${query} -> ${reply.status} ${reply.text.slice(0, 200)}`
+          assert.isTrue(reply.status < 500 || reply.status === 510, where)
+          if (reply.status >= 400) assert.isString((reply.body as Record<string, unknown>)["message"], where)
+        }),
+        { numRuns: 200 }
+      )
+    } finally {
+      await secured.close()
+    }
+  })
 })
