@@ -248,6 +248,8 @@ const main = async () => {
   const startup = await waitLoaded(api, spawnedAt)
   log(`API at ${api.url} answered with all ${VMS} VMs ${startup.ms.toFixed(0)} ms after start`)
   const pid = api.proc.pid!
+  const loadedRss = memoryOf(pid)
+  log(`API RSS with the cluster loaded: ${loadedRss.rss.toFixed(1)} MiB (peak so far ${loadedRss.peak.toFixed(1)} MiB)`)
   const rows: Array<Row> = []
   let failed = false
   for (const s of readScenarios().filter((s) => wanted(s.id))) {
@@ -274,6 +276,7 @@ const main = async () => {
   const code = await Promise.race([api.exited, sleep(10_000).then(() => "timeout" as const)])
   if (code !== 0) log(`the API stopped with ${String(code)}`)
   printTable(rows, startup)
+  console.log(`API RSS with the cluster loaded, before any load: ${loadedRss.rss.toFixed(1)} MiB`)
   console.log(`API peak RSS over the whole run: ${peak.toFixed(1)} MiB`)
   if (values["cpu-prof"] !== undefined) console.log(`CPU profile of the API in ${resolve(values["cpu-prof"])}`)
   return failed ? 1 : 0

@@ -117,7 +117,22 @@ const vmText = Effect.fnUntraced(function*(vm: Vm) {
  * per-VM texts: the work per request is a join over the answer, not a schema walk over every field.
  */
 export const renderVmsResponse = Effect.fnUntraced(function*(vms: ReadonlyArray<Vm>) {
+  const reused = lastLargeBody !== undefined && sameVms(lastLargeBody.vms, vms) ? lastLargeBody.body : undefined
+  if (reused !== undefined) return HttpServerResponse.uint8Array(reused, { contentType: "application/json" })
   const parts: Array<string> = []
   for (const vm of vms) parts.push(yield* vmText(vm))
-  return HttpServerResponse.text(`[${parts.join(",")}]`, { contentType: "application/json" })
+  const body = Buffer.from(`[${parts.join(",")}]`)
+  if (vms.length >= LARGE_ANSWER) lastLargeBody = { vms, body }
+  return HttpServerResponse.uint8Array(body, { contentType: "application/json" })
 })
+
+// The full list is asked again and again between changes: its encoded body is kept until one of
+// its VMs changes (a pointer comparison per VM, far cheaper than joining and encoding megabytes).
+const LARGE_ANSWER = 64
+let lastLargeBody: { readonly vms: ReadonlyArray<Vm>; readonly body: Uint8Array } | undefined
+
+const sameVms = (a: ReadonlyArray<Vm>, b: ReadonlyArray<Vm>): boolean => {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
