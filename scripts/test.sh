@@ -1,16 +1,27 @@
 #!/usr/bin/env bash
-# The whole test suite on a fresh machine: toolchain, dependencies, services, type-check, tests.
+# The whole test suite on a fresh machine: toolchain, dependencies, the real services the integration
+# tests use (ZooKeeper, a single-host Ceph, libvirt's client with its test driver), type-check, tests.
+# Services are started under one temporary directory and stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/toolchain.sh
 pnpm install --frozen-lockfile
 
-# A throw-away ZooKeeper for the integration tests (installed from Debian when missing), stopped on exit.
-zk_dir="$(mktemp -d "${TMPDIR:-/tmp}/pvc-test-zk.XXXXXX")"
-stop_services() { scripts/zookeeper.sh stop "$zk_dir" || true; rm -rf "$zk_dir"; }
+scripts/libvirt-deps.sh
+
+run_dir="$(mktemp -d "${TMPDIR:-/tmp}/pvc-test.XXXXXX")"
+stop_services() {
+  scripts/ceph.sh down "$run_dir/ceph" >/dev/null 2>&1 || true
+  scripts/zookeeper.sh stop "$run_dir/zk" >/dev/null 2>&1 || true
+  rm -rf "$run_dir"
+}
 trap stop_services EXIT
-zk_env="$(scripts/zookeeper.sh start "$zk_dir")"
-export "${zk_env##*$'\n'}"
+
+# Each script prints NAME=value lines on stdout; the last one is what the tests read.
+last_line() { tail -n 1 <<<"$1"; }
+export "$(last_line "$(scripts/zookeeper.sh start "$run_dir/zk")")"
 echo "test.sh: ZooKeeper on $PVC_TEST_ZK" >&2
+export "$(last_line "$(scripts/ceph.sh up "$run_dir/ceph")")"
+echo "test.sh: Ceph with CEPH_CONF=$PVC_TEST_CEPH_CONF" >&2
 
 pnpm test "$@"
