@@ -9,6 +9,7 @@ import {
   tracksChildren,
   type TreeView
 } from "./Layout.ts"
+import { collectGarbage } from "./Gc.ts"
 import { SnapshotIndex } from "./SnapshotIndex.ts"
 import type { ZkClientShape, ZkError, ZkOp, ZkOpResult, ZkState, ZkWatchEvent } from "./ZkClient.ts"
 
@@ -52,6 +53,7 @@ export class Mirror {
   /** Reads pending (queued or sent) and reads sent. */
   private inflight = 0
   private issued = 0
+  private completed = 0
   private generation = 0
   private loading = false
   private flushScheduled = false
@@ -187,6 +189,8 @@ export class Mirror {
 
   private end(token: Token): boolean {
     if (token.generation !== this.generation) return false
+    // Bulk reads (first load, re-read after a reconnection) keep the heap near its live size.
+    if (++this.completed % GC_EVERY_READS === 0 && this.inflight > 1_000) collectGarbage()
     this.issued--
     if (!this.pumpScheduled) {
       // Refill after the whole socket chunk has been read, in one corked write.
@@ -424,6 +428,7 @@ export class Mirror {
 }
 
 const MAX_IN_FLIGHT = 500
+const GC_EVERY_READS = 10_000
 const noop = () => {}
 
 interface Token {
