@@ -46,20 +46,37 @@ export const readTlsFiles = (config: ApiConfig): Effect.Effect<TlsFiles | undefi
       })
   })
 
-// node:https servers speak the node:http server interface the platform layer drives.
-const makeNodeServer = (tls: TlsFiles | undefined): Server =>
-  tls === undefined ? createHttpServer() : createHttpsServer({ cert: tls.cert, key: tls.key }) as unknown as Server
+/** Slow clients: headers must arrive within `headersMs`, the whole request within `requestMs`. */
+export interface ServerTimeouts {
+  readonly headersMs: number
+  readonly requestMs: number
+}
 
-export const layerListener = (config: ApiConfig, tls: TlsFiles | undefined) =>
-  NodeHttpServer.layer(() => makeNodeServer(tls), { port: config.listenPort, host: config.listenAddress })
+// A 1 MiB domain XML over a slow link still fits in two minutes; a stalled client holds a socket no longer.
+export const SERVER_TIMEOUTS: ServerTimeouts = { headersMs: 10_000, requestMs: 120_000 }
+
+// node:https servers speak the node:http server interface the platform layer drives.
+const makeNodeServer = (tls: TlsFiles | undefined, timeouts: ServerTimeouts): Server => {
+  const options = {
+    headersTimeout: timeouts.headersMs,
+    requestTimeout: timeouts.requestMs,
+    connectionsCheckingInterval: Math.min(1_000, timeouts.headersMs)
+  }
+  return tls === undefined
+    ? createHttpServer(options)
+    : createHttpsServer({ ...options, cert: tls.cert, key: tls.key }) as unknown as Server
+}
+
+export const layerListener = (config: ApiConfig, tls: TlsFiles | undefined, timeouts = SERVER_TIMEOUTS) =>
+  NodeHttpServer.layer(() => makeNodeServer(tls, timeouts), { port: config.listenPort, host: config.listenAddress })
 
 const logListening = Layer.effectDiscard(
   HttpServer.addressFormattedWith((address) => Effect.logInfo("listening").pipe(Effect.annotateLogs({ address })))
 )
 
 /** The API served per the configuration; the ports (store, Ceph, XML) are provided by the caller. */
-export const layerServer = (config: ApiConfig, tls: TlsFiles | undefined) =>
+export const layerServer = (config: ApiConfig, tls: TlsFiles | undefined, timeouts = SERVER_TIMEOUTS) =>
   Layer.merge(layerHttp, logListening).pipe(
-    Layer.provideMerge(layerListener(config, tls)),
+    Layer.provideMerge(layerListener(config, tls, timeouts)),
     Layer.provide(layerAuthSettings(config))
   )

@@ -134,7 +134,7 @@ const requestFor = (route: FuzzRoute, known: Known): fc.Arbitrary<FuzzRequest> =
     const method = tweak % 20 === 0 ? (route.method === "GET" ? "POST" : "GET") : tweak % 20 === 1 ? "HEAD" : tweak % 20 === 2 ? "OPTIONS" : route.method
     let i = 0
     const path = route.path.replace(/\{[a-z_]+\}/g, () => segments[i++] ?? "x") + (tweak % 20 === 3 ? "/" : "")
-    const encoded = new URLSearchParams(values.map(([k, v]) => [k, v])).toString()
+    const encoded = new URLSearchParams(values.map(([k, v]): [string, string] => [k, v])).toString()
     const big = tweak === 1999 ? `&${new URLSearchParams({ xml: "x".repeat(1_500_000) })}` : ""
     const inQuery = placement !== "form" && encoded.length > 0 && encoded.length < 6_000
     const inForm = placement !== "query" || encoded.length >= 6_000

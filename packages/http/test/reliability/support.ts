@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url"
 import { configFor, freshChroot, rawClient, testZk, zkRaw } from "../../../adapters-zk/test/support.ts"
 import { layerConfig as zkConfig, type ZkConfigShape } from "../../../adapters-zk/src/ZkConfig.ts"
 import { type ApiConfig, defaultConfig } from "../../src/config/ApiConfig.ts"
-import { layerServer } from "../../src/server/Server.ts"
+import { layerServer, SERVER_TIMEOUTS, type ServerTimeouts } from "../../src/server/Server.ts"
 
 const ZK_CLI = fileURLToPath(new URL("../../../adapters-zk/src/cli.ts", import.meta.url))
 
@@ -35,6 +35,7 @@ export interface ZkApiOptions {
   /** Default: the testkit's in-memory Ceph, writing its effects through the ZooKeeper store. */
   readonly ceph?: Layer.Layer<CephStorage, never, ClusterStore>
   readonly stopTimeoutSeconds?: number
+  readonly timeouts?: ServerTimeouts
   /** Default "None": a log line per request would dominate a fuzz run. */
   readonly logLevel?: "None" | "Info" | "Debug" | "Error"
 }
@@ -44,7 +45,7 @@ export const startZkApi = async (options: ZkApiOptions = {}): Promise<ZkApi> => 
   const chroot = options.chroot ?? (await seededChroot())
   const config: ApiConfig = { ...defaultConfig, listenPort: 0, ...options.config }
   const store = ClusterStoreZk.pipe(Layer.provide(zkConfig(configFor(chroot, options.zk))))
-  const layer = layerServer(config, undefined).pipe(
+  const layer = layerServer(config, undefined, options.timeouts ?? SERVER_TIMEOUTS).pipe(
     Layer.provide(
       Layer.mergeAll(DomainXmlLive, options.ceph ?? layerCephStorageMemory()).pipe(Layer.provideMerge(store))
     ),
