@@ -81,7 +81,15 @@ const inSet = (set: CharSet, c: number): boolean => {
 const isWordChar = (c: number | undefined) =>
   c !== undefined && ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || (c >= 0x61 && c <= 0x7a))
 
-const codePoints = (text: string): ReadonlyArray<number> => Array.from(text, (ch) => ch.codePointAt(0)!)
+const codePoints = (text: string): ReadonlyArray<number> => {
+  const out: Array<number> = []
+  for (let i = 0; i < text.length; i++) {
+    const c = text.codePointAt(i)!
+    out.push(c)
+    if (c > 0xffff) i++
+  }
+  return out
+}
 
 // ---------------------------------------------------------------------------------------------
 // Parser: pattern text → syntax tree.
@@ -474,6 +482,8 @@ const makeMatcher = (program: Program): LimitMatcher => {
   let generation = 0
   let cache = new Map<string, DfaState>()
   let cachedPcs = 0
+  // The start state is asked for once per candidate; it lives as long as the cache it is in.
+  let start: DfaState | undefined
 
   const stateOf = (pcs: Array<number>): DfaState => {
     const kernel = [...new Set(pcs)].sort((a, b) => a - b)
@@ -483,6 +493,7 @@ const makeMatcher = (program: Program): LimitMatcher => {
       if (cache.size >= MAX_CACHED_STATES || cachedPcs >= MAX_CACHED_PCS) {
         cache = new Map()
         cachedPcs = 0
+        start = undefined
       }
       state = { kernel, closures: new Map() }
       cache.set(key, state)
@@ -532,7 +543,8 @@ const makeMatcher = (program: Program): LimitMatcher => {
 
   return (candidate) => {
     const input = codePoints(candidate)
-    let state = stateOf([0])
+    start ??= stateOf([0])
+    let state = start
     for (let pos = 0;; pos++) {
       const context = contextual
         ? (pos === 0 ? AT_START : 0) | (pos === input.length ? AT_END : 0) |
