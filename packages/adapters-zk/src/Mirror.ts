@@ -216,8 +216,12 @@ export class Mirror {
   }
 
   private failed(path: string, error: ZkError): void {
-    // Connection problems: read again once connected (same session) or on the reload (new one).
-    if (error.code === "SessionExpired") return
+    if (error.code !== "ConnectionLoss" && error.code !== "Timeout") {
+      // SessionExpired: the new session re-reads everything. Anything else will not get better.
+      if (error.code !== "SessionExpired") console.warn(`zk mirror: cannot read ${path}: ${error.detail}`)
+      return
+    }
+    // Read again once connected (a reconnection re-reads the whole tree anyway).
     this.retry.add(path)
     if (this.zk.state()._tag === "Connected") {
       setTimeout(() => {
