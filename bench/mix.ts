@@ -6,7 +6,7 @@
  */
 import { createRequire } from "node:module"
 import type * as Zk from "node-zookeeper-client"
-import type { CannonRequest } from "./run.ts"
+import type { CannonClient, CannonRequest } from "./run.ts"
 
 const require = createRequire(import.meta.url)
 const zookeeper = require("node-zookeeper-client") as typeof Zk
@@ -24,7 +24,9 @@ interface MixVm {
 export interface MixPlan {
   readonly vmCount: number
   readonly vms: ReadonlyArray<MixVm>
+  /** Only a placeholder: `setupClient` gives each connection its shard's request. */
   readonly requests: ReadonlyArray<CannonRequest>
+  readonly setupClient: (client: CannonClient) => void
 }
 
 interface Expected {
@@ -66,19 +68,17 @@ const getJson = async <A>(url: string): Promise<A> => {
   return await res.json() as A
 }
 
-interface ShardContext {
-  shard?: ReadonlyArray<MixVm>
-  next?: number
-  current?: MixVm
-}
+const VMS_PER_CONNECTION = 64
 
 export const mutatingMix = async (url: string, _nodes: number, connections: number): Promise<MixPlan> => {
   const nodes = (await getJson<ReadonlyArray<{ name: string }>>(`${url}/api/v1/node`)).map((n) => n.name).sort()
   const listed = await getJson<ReadonlyArray<{ name: string; uuid: string; state: string; node: string; last_node: string }>>(
     `${url}/api/v1/vm`
   )
+  // A bounded set, so that every VM goes through several full cycles during the load.
   const vms: Array<MixVm> = listed
     .filter((v) => v.state === "start" && v.last_node === "")
+    .slice(0, VMS_PER_CONNECTION * connections)
     .map((v) => ({
       name: v.name,
       uuid: v.uuid,
@@ -89,30 +89,28 @@ export const mutatingMix = async (url: string, _nodes: number, connections: numb
     }))
   const shards: Array<Array<MixVm>> = Array.from({ length: connections }, () => [])
   vms.forEach((vm, i) => shards[i % connections]!.push(vm))
-  let assigned = 0
-  const request: CannonRequest = {
-    method: "POST",
-    setupRequest: (req, raw) => {
-      const context = raw as ShardContext
-      if (context.shard === undefined) {
-        // autocannon keeps one context per connection: the first request of each takes the next shard.
-        context.shard = shards[assigned++ % connections]!
-        context.next = 0
+  // autocannon resets a connection's context after each pass over its requests, so each connection
+  // gets its own request whose closure walks its shard.
+  const shardRequest = (shard: ReadonlyArray<MixVm>): CannonRequest => {
+    let next = 0
+    let current: MixVm | undefined
+    return {
+      method: "POST",
+      setupRequest: (req) => {
+        current = shard[next++ % shard.length]!
+        current.inFlight = true
+        return { ...req, path: opPath(current, current.acked) }
+      },
+      onResponse: (status) => {
+        if (current === undefined) return
+        current.inFlight = false
+        if (status >= 200 && status < 300) current.acked += 1
       }
-      const vm = context.shard[context.next! % context.shard.length]!
-      context.next! += 1
-      context.current = vm
-      vm.inFlight = true
-      return { ...req, path: opPath(vm, vm.acked) }
-    },
-    onResponse: (status, _body, raw) => {
-      const vm = (raw as ShardContext).current
-      if (vm === undefined) return
-      vm.inFlight = false
-      if (status >= 200 && status < 300) vm.acked += 1
     }
   }
-  return { vmCount: vms.length, vms, requests: [request] }
+  let assigned = 0
+  const setupClient = (client: CannonClient) => client.setRequests([shardRequest(shards[assigned++ % connections]!)])
+  return { vmCount: vms.length, vms, requests: [{ method: "POST", path: opPath(vms[0]!, 0) }], setupClient }
 }
 
 const read = (client: Zk.Client, path: string) =>

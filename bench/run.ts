@@ -24,6 +24,9 @@ export interface CannonRequest {
   setupRequest?: (req: CannonRequest, context: Record<string, unknown>) => CannonRequest
   onResponse?: (status: number, body: string, context: Record<string, unknown>) => void
 }
+export interface CannonClient {
+  setRequests(requests: ReadonlyArray<CannonRequest>): void
+}
 interface CannonResult {
   requests: { average: number; total: number }
   latency: { p50: number; p99: number; max: number }
@@ -40,6 +43,7 @@ type Autocannon = (opts: {
   amount?: number
   timeout?: number
   requests?: ReadonlyArray<CannonRequest>
+  setupClient?: (client: CannonClient) => void
 }) => Promise<CannonResult>
 
 const ROOT = resolve(import.meta.dirname, "..")
@@ -108,6 +112,12 @@ const memoryOf = (pid: number) => {
   return { peak: kib("VmHWM") / 1024, rss: kib("VmRSS") / 1024 }
 }
 
+/** CPU time (user + system) a process has used so far, in ms (clock ticks are 10 ms). */
+const cpuMsOf = (pid: number): number => {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")
+  return (Number(fields[11]) + Number(fields[12])) * 10
+}
+
 const startZooKeeper = (dir: string): string => {
   const script = join(ROOT, "scripts/zookeeper.sh")
   const out = execFileSync("bash", [script, "start", dir], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] })
@@ -174,11 +184,17 @@ interface Row {
   readonly endpoint: string
   readonly result: CannonResult
   readonly peakRss: number
+  /** API CPU time per answered request, in µs: what the figures would be without the load generator's share. */
+  readonly cpuUs: number
   readonly note?: string
 }
 
-const load = (url: string, requests: ReadonlyArray<CannonRequest>, duration: number) =>
-  autocannon({ url, connections: CONNECTIONS, duration, timeout: 30, requests })
+const load = (
+  url: string,
+  requests: ReadonlyArray<CannonRequest>,
+  duration: number,
+  setupClient?: (client: CannonClient) => void
+) => autocannon({ url, connections: CONNECTIONS, duration, timeout: 30, requests, ...(setupClient ? { setupClient } : {}) })
 
 const randomOf = <A>(xs: ReadonlyArray<A>): A => xs[Math.floor(Math.random() * xs.length)]!
 
@@ -222,12 +238,12 @@ const printTable = (rows: ReadonlyArray<Row>, startup: { ms: number; firstListMs
   console.log(`${CONNECTIONS} connections, ${DURATION} s per endpoint, autocannon in the same machine (it shares the cores)`)
   console.log(`machine: ${cpuModel()}, ${navigator.hardwareConcurrency} cores, Node ${process.version}`)
   console.log("")
-  console.log(`${"endpoint".padEnd(34)}   req/s   p50 ms   p99 ms   max ms    non2xx  peak RSS MiB`)
-  for (const { endpoint, result: r, peakRss, note } of rows) {
+  console.log(`${"endpoint".padEnd(34)}   req/s   p50 ms   p99 ms   max ms    non2xx  peak RSS MiB  API CPU µs/req`)
+  for (const { cpuUs, endpoint, result: r, peakRss, note } of rows) {
     console.log(
       `${endpoint.padEnd(34)}${fmt(r.requests.average)} ${fmt(r.latency.p50, 1)} ${fmt(r.latency.p99, 1)} ${
         fmt(r.latency.max, 1)
-      }  ${fmt(r.non2xx + r.errors + r.timeouts)}  ${fmt(peakRss, 1)}${note === undefined ? "" : `  ${note}`}`
+      }  ${fmt(r.non2xx + r.errors + r.timeouts)}  ${fmt(peakRss, 1)}      ${fmt(cpuUs)}${note === undefined ? "" : `  ${note}`}`
     )
   }
   console.log("")
@@ -256,18 +272,22 @@ const main = async () => {
     log(`warming ${s.endpoint}`)
     await load(api.url, s.requests, 2)
     log(`loading ${s.endpoint} for ${DURATION} s`)
+    const cpuBefore = cpuMsOf(pid)
     const result = await load(api.url, s.requests, DURATION)
-    rows.push({ endpoint: s.endpoint, result, peakRss: memoryOf(pid).peak })
+    const cpuUs = (cpuMsOf(pid) - cpuBefore) * 1000 / Math.max(1, result.requests.total)
+    rows.push({ endpoint: s.endpoint, result, peakRss: memoryOf(pid).peak, cpuUs })
     if (result.non2xx + result.errors + result.timeouts > 0) failed = true
   }
   if (wanted("mutate")) {
     const plan: MixPlan = await mutatingMix(api.url, NODES, CONNECTIONS)
     log(`loading the mutating mix (${plan.vmCount} VMs in ${CONNECTIONS} shards) for ${DURATION} s`)
-    const result = await load(api.url, plan.requests, DURATION)
+    const cpuBefore = cpuMsOf(pid)
+    const result = await load(api.url, plan.requests, DURATION, plan.setupClient)
+    const cpuUs = (cpuMsOf(pid) - cpuBefore) * 1000 / Math.max(1, result.requests.total)
     log("checking every acknowledged write against ZooKeeper")
     const check = await checkWrites(zk, plan)
     const note = `${check.acknowledged} acked writes, ${check.lost.length} lost`
-    rows.push({ endpoint: "POST start/stop/migrate/unmigrate", result, peakRss: memoryOf(pid).peak, note })
+    rows.push({ endpoint: "POST start/stop/migrate/unmigrate", result, peakRss: memoryOf(pid).peak, cpuUs, note })
     for (const l of check.lost.slice(0, 20)) console.error(`LOST WRITE: ${l}`)
     if (check.lost.length > 0 || result.non2xx + result.errors + result.timeouts > 0) failed = true
   }
