@@ -4,11 +4,12 @@ import {
   ClusterStore,
   type Entity,
   entityKey,
+  EntityKey as Keys,
   StaleSnapshot,
   StoreUnavailable
 } from "@pvc/core"
 import { Effect, Layer, Queue, Stream } from "effect"
-import { encode, type KeyValue, locate, parseRevision, removalRoots, rootOf } from "./Layout.ts"
+import { encode, type KeyValue, locate, parseRevision, removalRoots, rootOf, sequenced } from "./Layout.ts"
 import { Mirror } from "./Mirror.ts"
 import { isConnectionProblem, layer as zkClientLayer, ZkClient, type ZkClientShape, type ZkError, type ZkOp } from "./ZkClient.ts"
 import { ZkConfig } from "./ZkConfig.ts"
@@ -19,6 +20,8 @@ const fromZkError = (error: ZkError): StaleSnapshot | StoreUnavailable =>
   isConnectionProblem(error)
     ? unavailable(`ZooKeeper: ${error.code}`, error)
     : new StaleSnapshot({ entity: error.path === undefined ? "?" : (locate(error.path)?.key ?? error.path) })
+
+const MAX_MULTI_BYTES = 960 * 1024
 
 const parentOf = (path: string): string => path.slice(0, Math.max(path.lastIndexOf("/"), 0))
 
@@ -99,6 +102,18 @@ const putExisting = (b: OpsBuilder, plan: ClusterPlan, entity: Entity, base: Ent
   for (const [path, version] of versions) if (version !== undefined) b.checks.set(path, version)
 }
 
+/** Set each ACL direction / reservation list this plan writes to at its base version (a conflict marker). */
+const sequence = (b: OpsBuilder, plan: ClusterPlan) => {
+  for (const { entity } of plan.changes) {
+    if (entity._tag !== "Acl" && entity._tag !== "DhcpReservation") continue
+    const container = sequenced(entity)!
+    if (b.sets.has(container) || b.creates.has(container) || b.deletes.includes(container) || !b.willExist(container)) continue
+    const network = plan.base.lookup(Keys.network(entity.vni))
+    const version = network === undefined ? undefined : guardedVersions(plan, network)?.find((g) => g.path === container)?.version
+    b.write(container, "", version ?? -1)
+  }
+}
+
 /** Every znode below `path` and then `path` itself (children first), from ZooKeeper itself. */
 const listSubtree = (zk: ZkClientShape, path: string): Effect.Effect<ReadonlyArray<string>, ZkError> =>
   Effect.flatMap(zk.getChildren(path), (children) =>
@@ -127,6 +142,7 @@ const buildOps = Effect.fnUntraced(function*(zk: ZkClientShape, mirror: Mirror, 
     for (const path of lists.flat()) if (!b.deletes.includes(path)) b.deletes.push(path)
   }
   for (const guard of plan.guards) addChecks(b, plan, guard)
+  sequence(b, plan)
   return b.ops()
 })
 
@@ -168,6 +184,11 @@ export const makeClusterStore = Effect.fnUntraced(function*(zk: ZkClientShape, o
         Effect.catchTag("ZkError", (e) => Effect.fail(fromZkError(e)))
       )
       if (ops.length === 0) return
+      // ZooKeeper drops the connection on a request over jute.maxbuffer (1 MB by default).
+      const bytes = ops.reduce((n, op) => n + 24 + op.path.length + ("data" in op ? Buffer.byteLength(op.data) : 0), 0)
+      if (bytes > MAX_MULTI_BYTES) {
+        return yield* unavailable(`the plan needs ${ops.length} operations (${bytes} bytes), over one ZooKeeper transaction`)
+      }
       let seq = 0
       const results = yield* zk.multi(ops, () => {
         seq = mirror.nextSeq()

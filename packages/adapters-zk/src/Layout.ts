@@ -123,6 +123,11 @@ const locateNetwork = (s: ReadonlyArray<string>): Located | undefined => {
   const vni = Number(s[1])
   const net = `/networks/${s[1]}`
   if (s.length === 2 || !NETWORK_CONTAINERS.has(s[2]!)) return at("Network", Keys.network(vni), net)
+  // The containers whose versions order concurrent ACL and reservation writes belong to the network.
+  if (s.length === 3 && s[2] === "dhcp4_reservations") return at("Network", Keys.network(vni), net)
+  if (s.length === 4 && s[2] === "firewall_rules" && (s[3] === "in" || s[3] === "out")) {
+    return at("Network", Keys.network(vni), net)
+  }
   if (s[2] === "dhcp4_leases" && s.length >= 4) {
     return at("DhcpLease", Keys.dhcpLease(vni, s[3]!), `${net}/dhcp4_leases/${s[3]}`)
   }
@@ -301,6 +306,18 @@ export const encode = (entity: Entity): ReadonlyArray<KeyValue> => {
 
 const byPath = (a: KeyValue, b: KeyValue) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
 
+/**
+ * The container whose version sequences writes of this entity: an ACL's direction, a
+ * reservation's list. A multi that writes such an entity also sets the container at the version
+ * its base saw, so two writers that each add to the same (even empty) list cannot both succeed.
+ */
+export const sequenced = (entity: Entity): string | undefined =>
+  entity._tag === "Acl"
+    ? `/networks/${entity.vni}/firewall_rules/${entity.direction}`
+    : entity._tag === "DhcpReservation"
+    ? `/networks/${entity.vni}/dhcp4_reservations`
+    : undefined
+
 /** Subtrees deleted when the entity is removed (zk-layout deletes are recursive). */
 export const removalRoots = (entity: Entity): ReadonlyArray<string> => {
   switch (entity._tag) {
@@ -334,7 +351,11 @@ const GUARDED: Record<Tag, ReadonlyArray<string>> = {
     "ip4_gateway",
     "dhcp4_flag",
     "dhcp4_start",
-    "dhcp4_end"
+    "dhcp4_end",
+    // Bumped by every ACL / reservation write (see `sequenced`), so concurrent ones conflict.
+    "firewall_rules/in",
+    "firewall_rules/out",
+    "dhcp4_reservations"
   ],
   DhcpLease: ["", "expiry", "ipaddr", "hostname", "clientid"],
   DhcpReservation: ["", "hostname", "ipaddr"],
