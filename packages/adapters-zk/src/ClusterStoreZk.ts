@@ -102,16 +102,28 @@ const putExisting = (b: OpsBuilder, plan: ClusterPlan, entity: Entity, base: Ent
   for (const [path, version] of versions) if (version !== undefined) b.checks.set(path, version)
 }
 
-/** Set each ACL direction / reservation list this plan writes to at its base version (a conflict marker). */
-const sequence = (b: OpsBuilder, plan: ClusterPlan) => {
+/** A member of the list the mirror already lists but the base has not decoded yet: decide again. */
+const unseenMember = (mirror: Mirror, plan: ClusterPlan, entity: Entity & { readonly _tag: "Acl" | "DhcpReservation" }) =>
+  (mirror.view.children(sequenced(entity)!) ?? []).find((name) =>
+    plan.base.lookup(entity._tag === "Acl" ? Keys.acl(entity.vni, entity.direction, name) : Keys.dhcpReservation(entity.vni, name)) ===
+      undefined && !plan.changes.some((c) => rootOf(c.entity) === `${sequenced(entity)}/${name}`)
+  )
+
+/**
+ * Set each ACL direction / reservation list this plan writes to, at the version its base saw: two
+ * writers adding to the same list (even an empty one) conflict instead of both succeeding.
+ */
+const sequence = (b: OpsBuilder, mirror: Mirror, plan: ClusterPlan): StaleSnapshot | undefined => {
   for (const { entity } of plan.changes) {
     if (entity._tag !== "Acl" && entity._tag !== "DhcpReservation") continue
     const container = sequenced(entity)!
     if (b.sets.has(container) || b.creates.has(container) || b.deletes.includes(container) || !b.willExist(container)) continue
+    if (unseenMember(mirror, plan, entity) !== undefined) return new StaleSnapshot({ entity: entityKey(entity) })
     const network = plan.base.lookup(Keys.network(entity.vni))
     const version = network === undefined ? undefined : guardedVersions(plan, network)?.find((g) => g.path === container)?.version
     b.write(container, "", version ?? -1)
   }
+  return undefined
 }
 
 /** Every znode below `path` and then `path` itself (children first), from ZooKeeper itself. */
@@ -142,7 +154,8 @@ const buildOps = Effect.fnUntraced(function*(zk: ZkClientShape, mirror: Mirror, 
     for (const path of lists.flat()) if (!b.deletes.includes(path)) b.deletes.push(path)
   }
   for (const guard of plan.guards) addChecks(b, plan, guard)
-  sequence(b, plan)
+  const stale = sequence(b, mirror, plan)
+  if (stale !== undefined) return yield* stale
   return b.ops()
 })
 
