@@ -14,8 +14,8 @@ import { createRequire } from "node:module"
  *    listeners per path and kind) for a fraction of the memory.
  * 3. SetWatches. On reconnection the library re-registers every watch in one request, which
  *    exceeds ZooKeeper's 1 MB request limit with tens of thousands of watches: the server closes
- *    the connection and the client loops. It is not sent; the mirror re-reads (and so re-watches)
- *    the tree after every reconnection instead.
+ *    the connection and the client loops. They are sent in batches of at most 128 KiB of paths,
+ *    as ZooKeeper's own Java client does.
  */
 
 interface ConnectionManagerLike {
@@ -24,6 +24,12 @@ interface ConnectionManagerLike {
   onSocketData: (buffer: Buffer) => void
   __pvcSocket?: unknown
   __pvcBuffer?: Buffer | undefined
+}
+
+type Listener = (event: unknown) => void
+type Registry = Map<string, Array<Listener>>
+interface Lean {
+  lean?: { data: Registry; child: Registry; existence: Registry }
 }
 
 let applied = false
@@ -77,11 +83,6 @@ export const applyClientPatches = (): void => {
     NODE_CHILDREN_CHANGED: number
     create: (raw: unknown) => unknown
   }
-  type Listener = (event: unknown) => void
-  type Registry = Map<string, Array<Listener>>
-  interface Lean {
-    lean?: { data: Registry; child: Registry; existence: Registry }
-  }
   const registries = (self: Lean) => (self.lean ??= { data: new Map(), child: new Map(), existence: new Map() })
   const register = (registry: Registry, path: string, watcher: Listener) => {
     const listeners = registry.get(path)
@@ -128,5 +129,82 @@ export const applyClientPatches = (): void => {
     const event = Event.create(raw)
     for (const listener of fire) listener(event)
   }
+  // The library's own (single) SetWatches is skipped; batches are queued right after it would be.
   WatcherManager.prototype.isEmpty = () => true
+  const jute = require(base.replace(/index\.js$/, "lib/jute/index.js")) as Jute
+  const connected = (ConnectionManager.prototype as unknown as Record<string, unknown>)["onSocketConnected"] as (
+    this: unknown
+  ) => void
+  ;(ConnectionManager.prototype as unknown as Record<string, unknown>)["onSocketConnected"] = function(
+    this: ManagerWithWatches
+  ) {
+    connected.call(this)
+    const r = (this.watcherManager as Lean).lean
+    if (r === undefined) return
+    for (const batch of batches(r.data, r.existence, r.child)) {
+      const header = new jute.protocol.RequestHeader()
+      header.type = jute.OP_CODES.SET_WATCHES
+      header.xid = XID_SET_WATCHES
+      const payload = new jute.protocol.SetWatches()
+      payload.setChrootPath(this.chrootPath)
+      payload.relativeZxid = this.zxid
+      payload.dataWatches = batch.data
+      payload.existWatches = batch.existence
+      payload.childWatches = batch.child
+      this.queue(new jute.Request(header, payload))
+    }
+  }
+}
+
+const SET_WATCHES_BYTES = 128 * 1024
+// Not exported by the library's jute module; the queue renumbers it anyway.
+const XID_SET_WATCHES = -8
+
+interface WatchBatch {
+  data: Array<string>
+  existence: Array<string>
+  child: Array<string>
+}
+
+function* batches(
+  data: ReadonlyMap<string, unknown>,
+  existence: ReadonlyMap<string, unknown>,
+  child: ReadonlyMap<string, unknown>
+): Generator<WatchBatch> {
+  let batch: WatchBatch = { data: [], existence: [], child: [] }
+  let bytes = 0
+  for (const [kind, registry] of [["data", data], ["existence", existence], ["child", child]] as const) {
+    for (const path of registry.keys()) {
+      if (bytes + path.length + 4 > SET_WATCHES_BYTES) {
+        yield batch
+        batch = { data: [], existence: [], child: [] }
+        bytes = 0
+      }
+      batch[kind].push(path)
+      bytes += path.length + 4
+    }
+  }
+  if (bytes > 0) yield batch
+}
+
+interface ManagerWithWatches {
+  readonly watcherManager: unknown
+  readonly chrootPath: string | undefined
+  readonly zxid: Buffer
+  readonly queue: (request: unknown) => void
+}
+
+interface Jute {
+  readonly OP_CODES: { readonly SET_WATCHES: number }
+  readonly Request: new(header: unknown, payload: unknown) => unknown
+  readonly protocol: {
+    readonly RequestHeader: new() => { type: number; xid: number }
+    readonly SetWatches: new() => {
+      setChrootPath: (path: string | undefined) => void
+      relativeZxid: Buffer
+      dataWatches: Array<string>
+      existWatches: Array<string>
+      childWatches: Array<string>
+    }
+  }
 }

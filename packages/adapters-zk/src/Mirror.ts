@@ -110,14 +110,18 @@ export class Mirror {
       this.head = 0
       this.inflight = 0
       this.issued = 0
+      return this.refresh()
     }
-    this.refresh()
+    // The same session again: the client re-registered the watches (changes made meanwhile fire
+    // them); only the reads that were cut off are sent again.
+    const again = [...this.retry]
+    this.retry.clear()
+    for (const path of again) this.refetch(path)
   }
 
   /**
-   * Read the whole tree again, with watches, keeping the current copy meanwhile: after the first
-   * connection, after a reconnection (watches are not re-registered by the client, see
-   * ClientPatches) and after a session expiry. Znodes that vanished are dropped on the way.
+   * Read the whole tree (again), with watches, keeping the current copy meanwhile: at the first
+   * connection and after a session expiry. Znodes that vanished are dropped on the way.
    */
   private refresh(): void {
     this.retry.clear()
@@ -189,7 +193,7 @@ export class Mirror {
 
   private end(token: Token): boolean {
     if (token.generation !== this.generation) return false
-    // Bulk reads (first load, re-read after a reconnection) keep the heap near its live size.
+    // Bulk reads (first load, re-read after a session expiry) keep the heap near its live size.
     if (++this.completed % GC_EVERY_READS === 0 && this.inflight > 1_000) collectGarbage()
     this.issued--
     if (!this.pumpScheduled) {
@@ -221,7 +225,7 @@ export class Mirror {
       if (error.code !== "SessionExpired") console.warn(`zk mirror: cannot read ${path}: ${error.detail}`)
       return
     }
-    // Read again once connected (a reconnection re-reads the whole tree anyway).
+    // Read again once connected (a new session re-reads the whole tree anyway).
     this.retry.add(path)
     if (this.zk.state()._tag === "Connected") {
       setTimeout(() => {

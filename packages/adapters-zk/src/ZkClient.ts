@@ -73,6 +73,8 @@ export interface ZkClientShape {
     readonly getChildren: (path: string, watcher: ZkWatcher | undefined, cb: Callback<ReadonlyArray<string>>) => void
     readonly exists: (path: string, watcher: ZkWatcher | undefined, cb: Callback<boolean>) => void
   }
+  /** Drop the current connection; the client reconnects with the same session (for fault tests). */
+  readonly dropConnection: () => void
   /** Run `f`, sending the requests it makes in as few socket writes as possible. */
   readonly batch: (f: () => void) => void
   readonly state: () => ZkState
@@ -333,6 +335,9 @@ export const makeZkClient = Effect.fnUntraced(function*(config: ZkConfigShape) {
     exists: (path) => Effect.map(request<boolean>(path, (cb) => raw.exists(path, undefined, cb)), (b) => b === true),
     multi,
     raw,
+    dropConnection: () => {
+      ;(session.client as unknown as { connectionManager?: { socket?: Destroyable } }).connectionManager?.socket?.destroy()
+    },
     batch: (f) => {
       const socket = (session.client as unknown as { connectionManager?: { socket?: Corkable } }).connectionManager?.socket
       socket?.cork()

@@ -11,7 +11,8 @@ import {
 } from "@pvc/core"
 import { makeAcl, makeNetwork, makeNode, makeReservation, makeVm, rbdDisk } from "@pvc/testkit"
 import { Effect, Layer } from "effect"
-import { layer } from "../src/ClusterStoreZk.ts"
+import { layer, layerNoDeps } from "../src/ClusterStoreZk.ts"
+import { layer as layerZkClient, ZkClient } from "../src/ZkClient.ts"
 import { INIT_KEYS } from "../src/Layout.ts"
 import { layerConfig } from "../src/ZkConfig.ts"
 import { configFor, freshChroot, rawClient, testZk, zkRaw } from "./support.ts"
@@ -121,6 +122,29 @@ describe("ZooKeeper store and node daemons", () => {
         assert.strictEqual((yield* Effect.promise(() => daemon.get(`${VM}/state`)))?.data, "failed")
       })
     ))
+
+  it.live("keeps following changes across a dropped connection (watches re-registered in batches)", () =>
+    Effect.gen(function*() {
+      const chroot = yield* Effect.promise(freshChroot)
+      const client = yield* Effect.acquireRelease(Effect.promise(() => rawClient(chroot)), (c) => Effect.sync(() => c.close()))
+      const daemon = zkRaw(client)
+      yield* Effect.promise(() => daemon.create(INIT_KEYS))
+      const config = layerConfig(configFor(chroot))
+      yield* Effect.gen(function*() {
+        const zk = yield* ZkClient
+        const vms = Array.from({ length: 300 }, (_, i) => makeVm(`vm${i}`, `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`, "hv1"))
+        yield* write(...vms.map(put))
+        // Let the mirror finish reading (and watching) the new keys before the connection drops.
+        yield* Effect.promise(() => daemon.set(`/domains/${vms[0]!.uuid}/state`, "restart"))
+        yield* eventually((s) => s.vms.get(vms[0]!.uuid)?.state === "restart", "the mirror to settle")
+        yield* Effect.sleep(1_000)
+        zk.dropConnection()
+        yield* Effect.promise(() => daemon.set(`/domains/${vms[7]!.uuid}/state`, "start"))
+        yield* eventually((s) => s.vms.get(vms[7]!.uuid)?.state === "start", "change made around the reconnection")
+        yield* Effect.promise(() => daemon.set(`/domains/${vms[299]!.uuid}/state`, "failed"))
+        yield* eventually((s) => s.vms.get(vms[299]!.uuid)?.state === "failed", "change after the reconnection")
+      }).pipe(Effect.provide(layerNoDeps.pipe(Layer.provideMerge(layerZkClient), Layer.provide(config))))
+    }).pipe(Effect.scoped))
 
   it.live("sees dynamic DHCP leases that dnsmasq's script adds and deletes", () =>
     withCluster((daemon) =>
