@@ -230,9 +230,38 @@ const readScenarios = (): ReadonlyArray<Scenario> => {
   ]
 }
 
+/**
+ * GET /vm on an otherwise idle API, one request at a time: with the cluster unchanged, and right after
+ * a write to one VM (stop and start in turn), so the answer cannot be served from the previous one.
+ */
+const aloneLatency = async (url: string): Promise<{ unchanged: number; afterWrite: number; maxAfterWrite: number }> => {
+  const timeList = async () => {
+    const t = performance.now()
+    const res = await fetch(`${url}/api/v1/vm`)
+    await res.arrayBuffer()
+    if (res.status !== 200) throw new Error(`GET /api/v1/vm: ${res.status}`)
+    return performance.now() - t
+  }
+  const median = (xs: Array<number>) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+  const unchanged: Array<number> = []
+  for (let i = 0; i < 20; i++) unchanged.push(await timeList())
+  const afterWrite: Array<number> = []
+  const victim = vmName(VMS - 1)
+  for (let i = 0; i < 20; i++) {
+    const res = await fetch(`${url}/api/v1/vm/${victim}/${i % 2 === 0 ? "stop" : "start"}`, { method: "POST" })
+    await res.arrayBuffer()
+    afterWrite.push(await timeList())
+  }
+  return { unchanged: median(unchanged), afterWrite: median([...afterWrite]), maxAfterWrite: Math.max(...afterWrite) }
+}
+
 const fmt = (n: number, digits = 0) => n.toFixed(digits).padStart(8)
 
-const printTable = (rows: ReadonlyArray<Row>, startup: { ms: number; firstListMs: number }) => {
+const printTable = (
+  rows: ReadonlyArray<Row>,
+  startup: { ms: number; firstListMs: number },
+  alone: { unchanged: number; afterWrite: number; maxAfterWrite: number } | undefined
+) => {
   console.log("")
   console.log(`pvc-api benchmark: ${NODES} nodes / ${VMS} VMs / ${NETWORKS} networks, ZooKeeper on this host,`)
   console.log(`${CONNECTIONS} connections, ${DURATION} s per endpoint, autocannon in the same machine (it shares the cores)`)
@@ -248,6 +277,12 @@ const printTable = (rows: ReadonlyArray<Row>, startup: { ms: number; firstListMs
   }
   console.log("")
   console.log(`start to first full GET /api/v1/vm: ${startup.ms.toFixed(0)} ms (that answer took ${startup.firstListMs.toFixed(1)} ms)`)
+  if (alone !== undefined) {
+    console.log(
+      `GET /api/v1/vm alone (one request at a time, body read): ${alone.unchanged.toFixed(1)} ms unchanged cluster, ` +
+        `${alone.afterWrite.toFixed(1)} ms right after a write (max ${alone.maxAfterWrite.toFixed(1)} ms), medians of 20`
+    )
+  }
 }
 
 const cpuModel = () => /model name\s*:\s*(.+)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1]?.trim() ?? "unknown CPU"
@@ -268,6 +303,7 @@ const main = async () => {
   log(`API RSS with the cluster loaded: ${loadedRss.rss.toFixed(1)} MiB (peak so far ${loadedRss.peak.toFixed(1)} MiB)`)
   const rows: Array<Row> = []
   let failed = false
+  const alone = wanted("vm") ? await aloneLatency(api.url) : undefined
   for (const s of readScenarios().filter((s) => wanted(s.id))) {
     log(`warming ${s.endpoint}`)
     await load(api.url, s.requests, 2)
@@ -295,7 +331,7 @@ const main = async () => {
   api.proc.kill("SIGTERM")
   const code = await Promise.race([api.exited, sleep(10_000).then(() => "timeout" as const)])
   if (code !== 0) log(`the API stopped with ${String(code)}`)
-  printTable(rows, startup)
+  printTable(rows, startup, alone)
   console.log(`API RSS with the cluster loaded, before any load: ${loadedRss.rss.toFixed(1)} MiB`)
   console.log(`API peak RSS over the whole run: ${peak.toFixed(1)} MiB`)
   if (values["cpu-prof"] !== undefined) console.log(`CPU profile of the API in ${resolve(values["cpu-prof"])}`)
