@@ -33,7 +33,7 @@ export interface ZkApiOptions {
   readonly config?: Partial<ApiConfig>
   readonly zk?: Partial<ZkConfigShape>
   /** Default: the testkit's in-memory Ceph, writing its effects through the ZooKeeper store. */
-  readonly ceph?: Layer.Layer<CephStorage, never, ClusterStore>
+  readonly ceph?: Layer.Layer<CephStorage, unknown, ClusterStore>
   readonly stopTimeoutSeconds?: number
   readonly timeouts?: ServerTimeouts
   /** Default "None": a log line per request would dominate a fuzz run. */
