@@ -120,7 +120,8 @@ export const renderVmsResponse = Effect.fnUntraced(function*(vms: ReadonlyArray<
   const reused = lastLargeBody !== undefined && sameVms(lastLargeBody.vms, vms) ? lastLargeBody.body : undefined
   if (reused !== undefined) return HttpServerResponse.uint8Array(reused, { contentType: "application/json" })
   const parts: Array<string> = []
-  for (const vm of vms) parts.push(yield* vmText(vm))
+  // Cached texts are taken without a trip through the effect runtime: that is ten thousand yields saved.
+  for (const vm of vms) parts.push(textCache.get(vm) ?? (yield* vmText(vm)))
   const body = Buffer.from(`[${parts.join(",")}]`)
   if (vms.length >= LARGE_ANSWER) lastLargeBody = { vms, body }
   return HttpServerResponse.uint8Array(body, { contentType: "application/json" })
