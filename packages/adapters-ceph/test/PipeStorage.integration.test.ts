@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process"
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
-import { CephCommand, CephStorage, NodeName, OsdId, PoolName } from "@pvc/core"
+import { CephCommand, CephStorage, PoolName } from "@pvc/core"
 import { cephStorageSuite } from "@pvc/testkit"
 import { Duration, Effect, Layer, Schedule } from "effect"
 import * as PipeStorage from "../src/PipeStorage.ts"
@@ -80,20 +80,6 @@ describe("pipe mode", () => {
       })
     }).pipe(Effect.scoped), 120_000)
 
-  it.live("adds an OSD on a node's device, sets it out and in, removes it", () =>
-    Effect.gen(function*() {
-      yield* run(CephCommand.OsdAdd({ node: NodeName.make("hv1"), device: "/dev/pvctest", weight: "0.004" }))
-      const ids = yield* ZkSession.ZkSession.use((z) => z.children("/ceph/osds"))
-      const id = ids.at(-1)!
-      assert.strictEqual((yield* get(`/ceph/osds/${id}/node`))?.data, "hv1")
-      assert.strictEqual((yield* get(`/ceph/osds/${id}/device`))?.data, "/dev/pvctest")
-      const stats = JSON.parse(yield* eventually(`/ceph/osds/${id}/stats`, (d) => d !== undefined && d.includes("\"up\"")))
-      assert.strictEqual(stats.up, 1)
-      yield* run(CephCommand.OsdOut({ id: OsdId.make(id) }))
-      yield* run(CephCommand.OsdIn({ id: OsdId.make(id) }))
-      yield* run(CephCommand.OsdRemove({ id: OsdId.make(id) }))
-      assert.isUndefined(yield* get(`/ceph/osds/${id}`))
-    }).pipe(Effect.provide(Layer.merge(pipe(cluster.hosts), zk(cluster.hosts)))), 300_000)
 })
 
 describe("pipe mode without a responder", () => {

@@ -42,8 +42,9 @@ const write = (...changes: ReadonlyArray<Change>) =>
 const eventually = (done: (snap: ClusterSnapshot) => boolean, what: string) =>
   Effect.gen(function*() {
     for (let i = 0; i < 100; i++) {
-      const snap = yield* snapshot
-      if (done(snap)) return snap
+      // While the client reconnects, reads fail fast with StoreUnavailable by design: that is "not yet".
+      const snap = yield* snapshot.pipe(Effect.catchTag("StoreUnavailable", () => Effect.succeed(undefined)))
+      if (snap !== undefined && done(snap)) return snap
       yield* Effect.sleep(50)
     }
     return yield* Effect.die(new Error(`store never saw: ${what}`))
