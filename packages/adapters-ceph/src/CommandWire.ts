@@ -1,21 +1,7 @@
-import { CephCommand, NodeName, OsdId, PoolName, SnapshotName, VolumeName } from "@pvc/core"
+import { CephCommand, cephCommandText, NodeName, OsdId, PoolName, SnapshotName, VolumeName } from "@pvc/core"
 
-/** The `/ceph/cmd` value of a command: `<command> <args>` (zk-layout §5.1). */
-export const encode = (c: CephCommand): string =>
-  CephCommand.$match(c, {
-    OsdAdd: ({ node, device, weight }) => `osd_add ${node},${device},${weight}`,
-    OsdRemove: ({ id }) => `osd_remove ${id}`,
-    OsdIn: ({ id }) => `osd_in ${id}`,
-    OsdOut: ({ id }) => `osd_out ${id}`,
-    OsdSet: ({ option }) => `osd_set ${option}`,
-    OsdUnset: ({ option }) => `osd_unset ${option}`,
-    PoolAdd: ({ name, pgs }) => `pool_add ${name},${pgs}`,
-    PoolRemove: ({ name }) => `pool_remove ${name}`,
-    VolumeAdd: ({ pool, name, bytes }) => `volume_add ${pool},${name},${bytes}B`,
-    VolumeRemove: ({ pool, name }) => `volume_remove ${pool},${name}`,
-    SnapshotAdd: ({ pool, volume, name }) => `snapshot_add ${pool},${volume},${name}`,
-    SnapshotRemove: ({ pool, volume, name }) => `snapshot_remove ${pool},${volume},${name}`
-  })
+/** The `/ceph/cmd` value of a command: `<command> <args>` (zk-layout §5.1), core's one encoder. */
+export const encode = cephCommandText
 
 const units: Record<string, number> = { B: 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4, P: 1024 ** 5 }
 
