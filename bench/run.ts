@@ -150,9 +150,10 @@ const startApi = async (dir: string, zk: string): Promise<Api> => {
     `pvc:\n  coordinators:\n    - ${zk}\n  api:\n    listen_address: 127.0.0.1\n    listen_port: ${port}\n    log_level: Warn\n`
   )
   const prof = values["cpu-prof"] === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", resolve(values["cpu-prof"])]
-  const proc = spawn(process.execPath, [...prof, join(ROOT, "packages/http/src/main.ts"), "--config", config], {
+  // Launched the way `pnpm start` launches it, with the same V8 settings (PVC_API_V8_FLAGS overrides them).
+  const proc = spawn("bash", [join(ROOT, "scripts/pvc-api.sh"), "--config", config], {
     stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, PVC_LOG_LEVEL: "Warn" }
+    env: { ...process.env, PVC_LOG_LEVEL: "Warn", ...(prof.length > 0 ? { NODE_OPTIONS: prof.join(" ") } : {}) }
   })
   const exited = new Promise<number | null>((r) => proc.on("exit", (code) => r(code)))
   started.push(() => {
@@ -266,6 +267,8 @@ const printTable = (
   console.log(`pvc-api benchmark: ${NODES} nodes / ${VMS} VMs / ${NETWORKS} networks, ZooKeeper on this host,`)
   console.log(`${CONNECTIONS} connections, ${DURATION} s per endpoint, autocannon in the same machine (it shares the cores)`)
   console.log(`machine: ${cpuModel()}, ${navigator.hardwareConcurrency} cores, Node ${process.version}`)
+  const flags = process.env["PVC_API_V8_FLAGS"]
+  console.log(`API started by scripts/pvc-api.sh${flags === undefined ? " (its V8 settings)" : ` with PVC_API_V8_FLAGS='${flags}'`}`)
   console.log("")
   console.log(`${"endpoint".padEnd(34)}   req/s   p50 ms   p99 ms   max ms    non2xx  peak RSS MiB  API CPU µs/req`)
   for (const { cpuUs, endpoint, result: r, peakRss, note } of rows) {

@@ -10,8 +10,8 @@ import { createRequire } from "node:module"
  *    kills the process. Here frames are cut out in a loop, one complete frame per call, the buffer
  *    is reset for every new socket, and a parse failure drops the connection instead of the process.
  * 2. Watch registry. One EventEmitter plus a `once` wrapper per watched path costs hundreds of
- *    bytes each; a Map of listener arrays keeps the same semantics (de-duplicated one-shot
- *    listeners per path and kind) for a fraction of the memory.
+ *    bytes each; a Map of listeners keeps the same semantics (de-duplicated one-shot listeners
+ *    per path and kind) for a fraction of the memory.
  * 3. SetWatches. On reconnection the library re-registers every watch in one request, which
  *    exceeds ZooKeeper's 1 MB request limit with tens of thousands of watches: the server closes
  *    the connection and the client loops. They are sent in batches of at most 128 KiB of paths,
@@ -27,7 +27,9 @@ interface ConnectionManagerLike {
 }
 
 type Listener = (event: unknown) => void
-type Registry = Map<string, Array<Listener>>
+// One listener per path is the rule (the mirror passes the same function every time): it is stored
+// bare, and an array only when a path has several.
+type Registry = Map<string, Listener | Array<Listener>>
 interface Lean {
   lean?: { data: Registry; child: Registry; existence: Registry }
 }
@@ -86,8 +88,10 @@ export const applyClientPatches = (): void => {
   const registries = (self: Lean) => (self.lean ??= { data: new Map(), child: new Map(), existence: new Map() })
   const register = (registry: Registry, path: string, watcher: Listener) => {
     const listeners = registry.get(path)
-    if (listeners === undefined) registry.set(path, [watcher])
-    else if (!listeners.includes(watcher)) listeners.push(watcher)
+    if (listeners === undefined) registry.set(path, watcher)
+    else if (typeof listeners === "function") {
+      if (listeners !== watcher) registry.set(path, [listeners, watcher])
+    } else if (!listeners.includes(watcher)) listeners.push(watcher)
   }
   const proto = WatcherManager.prototype as unknown as Record<string, unknown>
   proto["registerDataWatcher"] = function(this: Lean, path: string, w: Listener) {
@@ -122,7 +126,8 @@ export const applyClientPatches = (): void => {
       const listeners = registry.get(raw.path)
       if (listeners !== undefined) {
         registry.delete(raw.path)
-        fire.push(...listeners)
+        if (typeof listeners === "function") fire.push(listeners)
+        else fire.push(...listeners)
       }
     }
     if (fire.length === 0) return

@@ -1,7 +1,7 @@
 import { layer as DomainXmlLive } from "@pvc/adapters-libvirt"
 import { PipeStorage, ZkSession } from "@pvc/adapters-ceph"
 import { connectionString, layer as ClusterStoreZk, layerConfig as zkConfig, parseCoordinators } from "@pvc/adapters-zk"
-import { NodeRuntime } from "@effect/platform-node"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Cause, Console, Effect, Exit, Layer, Logger, References, Runtime } from "effect"
 import { type ApiConfig, configPath, defaultConfig, type LogLevel, loadConfig } from "./config/ApiConfig.ts"
 import { embeddedStore, layerEmbedded } from "./embedded/Embedded.ts"

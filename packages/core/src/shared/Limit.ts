@@ -541,19 +541,23 @@ const makeMatcher = (program: Program): LimitMatcher => {
     return next
   }
 
+  // Walks the candidate's code points in place: no per-candidate array (lists match thousands).
   return (candidate) => {
-    const input = codePoints(candidate)
     start ??= stateOf([0])
     let state = start
-    for (let pos = 0;; pos++) {
+    let previous: number | undefined
+    for (let i = 0;;) {
+      const c = i < candidate.length ? candidate.codePointAt(i)! : undefined
       const context = contextual
-        ? (pos === 0 ? AT_START : 0) | (pos === input.length ? AT_END : 0) |
-          (isWordChar(input[pos - 1]) ? PREV_WORD : 0) | (isWordChar(input[pos]) ? NEXT_WORD : 0)
+        ? (i === 0 ? AT_START : 0) | (c === undefined ? AT_END : 0) |
+          (isWordChar(previous) ? PREV_WORD : 0) | (isWordChar(c) ? NEXT_WORD : 0)
         : 0
       const reached = closure(state, context)
-      if (pos === input.length) return reached.matches
+      if (c === undefined) return reached.matches
       if (reached.states.length === 0) return false
-      state = step(reached, input[pos]!)
+      state = step(reached, c)
+      previous = c
+      i += c > 0xffff ? 2 : 1
     }
   }
 }

@@ -1,4 +1,4 @@
-import { layerCephStorageMemory, layerDemo, layerSimulator } from "@pvc/testkit"
+import { layerCephStorageMemory, layerDemo, layerSimulator } from "@pvc/testkit/embedded"
 import { Effect, Layer } from "effect"
 
 /**
