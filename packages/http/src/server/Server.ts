@@ -15,6 +15,7 @@ import { NodeHandlers } from "../handlers/node/index.ts"
 import { StorageHandlers } from "../handlers/storage/index.ts"
 import { VmHandlers } from "../handlers/vm/index.ts"
 import { pipeline } from "./Pipeline.ts"
+import { layerWarmViews } from "./WarmViews.ts"
 
 /** Every route of the manual plus the OpenAPI document derived from the same declarations. */
 export const ApiRoutes = HttpApiBuilder.layer(PvcApi, { openapiPath: OPENAPI_PATH }).pipe(
@@ -76,7 +77,7 @@ const logListening = Layer.effectDiscard(
 
 /** The API served per the configuration; the ports (store, Ceph, XML) are provided by the caller. */
 export const layerServer = (config: ApiConfig, tls: TlsFiles | undefined, timeouts = SERVER_TIMEOUTS) =>
-  Layer.merge(layerHttp, logListening).pipe(
+  Layer.mergeAll(layerHttp, logListening, layerWarmViews).pipe(
     Layer.provideMerge(layerListener(config, tls, timeouts)),
     Layer.provide(layerAuthSettings(config))
   )

@@ -88,29 +88,51 @@ const vmJson = (vm: Vm, details: VmDetails): VmJson => ({
   controllers: details.controllers.map((c) => ({ type: c.type, model: c.model }))
 })
 
-// A VM's JSON text is encoded once per stored value (a change yields a new Vm object), not per request.
-// Only the text is kept: the parsed details would double the memory per VM (10,000 VMs: ~15 MB).
-const textCache = new WeakMap<Vm, string>()
+// A VM's JSON is encoded to bytes once per stored value (a change yields a new Vm object), not per
+// request. Only the bytes are kept: the parsed details would double the memory per VM. Each VM has
+// its own buffer (TextEncoder, not Buffer's shared pool, whose 8 KiB slabs a few live slices pin).
+const encodedCache = new WeakMap<Vm, Uint8Array>()
+const encoder = new TextEncoder()
 
-const vmText = Effect.fnUntraced(function*(vm: Vm) {
-  const cached = textCache.get(vm)
-  if (cached !== undefined) return cached
-  const text = JSON.stringify(vmJson(vm, yield* vmDetails(vm)))
-  textCache.set(vm, text)
-  return text
+const vmBytes = Effect.fnUntraced(function*(vm: Vm) {
+  const bytes = encoder.encode(JSON.stringify(vmJson(vm, yield* vmDetails(vm))))
+  encodedCache.set(vm, bytes)
+  return bytes
 })
 
+const OPEN = 0x5b
+const COMMA = 0x2c
+const CLOSE = 0x5d
+
+/** `[a,b,...]` from the encoded VMs: one copy of each into one buffer, no string joining or re-encoding. */
+const jsonArray = (parts: ReadonlyArray<Uint8Array>): Buffer => {
+  let length = parts.length === 0 ? 2 : 1 + parts.length
+  for (let i = 0; i < parts.length; i++) length += parts[i]!.length
+  const body = Buffer.allocUnsafe(length)
+  body[0] = OPEN
+  let offset = 1
+  // A plain loop: a forEach callback here makes the copy of 10,000 parts several times slower.
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!
+    body.set(part, offset)
+    offset += part.length
+    body[offset++] = COMMA
+  }
+  body[length - 1] = CLOSE
+  return body
+}
+
 /**
- * The same body as `renderVms` through the endpoint's `Schema.Array(VmJson)`, built from cached
- * per-VM texts: the work per request is a join over the answer, not a schema walk over every field.
+ * The same body as encoding the VMs through the endpoint's `Schema.Array(VmJson)`, built from cached
+ * per-VM bytes: the work per request is a copy of the answer, not a schema walk over every field.
  */
 export const renderVmsResponse = Effect.fnUntraced(function*(vms: ReadonlyArray<Vm>) {
   const reused = lastLargeBody !== undefined && sameVms(lastLargeBody.vms, vms) ? lastLargeBody.body : undefined
   if (reused !== undefined) return HttpServerResponse.uint8Array(reused, { contentType: "application/json" })
-  const parts: Array<string> = []
-  // Cached texts are taken without a trip through the effect runtime: that is ten thousand yields saved.
-  for (const vm of vms) parts.push(textCache.get(vm) ?? (yield* vmText(vm)))
-  const body = Buffer.from(`[${parts.join(",")}]`)
+  const parts: Array<Uint8Array> = []
+  // Cached bytes are taken without a trip through the effect runtime: that is ten thousand yields saved.
+  for (const vm of vms) parts.push(encodedCache.get(vm) ?? (yield* vmBytes(vm)))
+  const body = jsonArray(parts)
   if (vms.length >= LARGE_ANSWER) lastLargeBody = { vms, body }
   return HttpServerResponse.uint8Array(body, { contentType: "application/json" })
 })
@@ -125,3 +147,18 @@ const sameVms = (a: ReadonlyArray<Vm>, b: ReadonlyArray<Vm>): boolean => {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
   return true
 }
+
+/**
+ * Encodes the VMs not encoded yet, a slice at a time: after a start (or a reload of the whole store)
+ * every VM is new, and parsing ten thousand domain XMLs takes seconds the first list should not pay.
+ */
+export const encodeMissingVms = Effect.fnUntraced(function*(vms: Iterable<Vm>) {
+  let done = 0
+  for (const vm of vms) {
+    if (encodedCache.has(vm)) continue
+    yield* vmBytes(vm)
+    if (++done % WARM_SLICE === 0) yield* Effect.yieldNow
+  }
+})
+
+const WARM_SLICE = 100
