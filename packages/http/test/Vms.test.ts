@@ -148,3 +148,40 @@ describe("VM routes", () => {
     }
   })
 })
+
+describe("a large VM list (sent in blocks reused across answers)", () => {
+  const bulk = Array.from({ length: 300 }, (_, i) => {
+    const n = String(i).padStart(3, "0")
+    return makeVm(`bulk${n}`, `00000000-0000-4000-8000-000000000${n}`, "hv1")
+  })
+  let api: Api
+  beforeEach(async () => {
+    api = await startApi({ entities: [...demoCluster(), ...bulk] })
+  })
+  afterEach(() => api.close())
+
+  /** The list, checked against its Content-Length and against each VM fetched on its own. */
+  const listMatchesSingles = async (): Promise<Array<VmJson>> => {
+    const reply = await call(api, "GET", "/api/v1/vm")
+    assert.strictEqual(reply.status, 200)
+    assert.strictEqual(Number(reply.headers.get("content-length")), Buffer.byteLength(reply.text))
+    const list = JSON.parse(reply.text) as Array<VmJson>
+    for (const entry of [list[0]!, list[150]!, list[list.length - 1]!]) {
+      assert.deepStrictEqual(entry, await vm(api, String(entry["name"])))
+    }
+    return list
+  }
+
+  it("stays exact when one VM changes and when a VM disappears from the middle", async () => {
+    const first = await listMatchesSingles()
+    assert.strictEqual(first.length, 307)
+    assert.deepStrictEqual(names(first), [...names(first)].sort())
+    await expectOk(api, "/api/v1/vm/bulk150/start")
+    const afterStart = await listMatchesSingles()
+    const changed = afterStart.flatMap((v, i) => (JSON.stringify(v) === JSON.stringify(first[i]) ? [] : [v["name"]]))
+    assert.deepStrictEqual(changed, ["bulk150"])
+    await expectOk(api, "/api/v1/vm/bulk010/undefine")
+    const afterUndefine = await listMatchesSingles()
+    assert.deepStrictEqual(names(afterUndefine), names(afterStart).filter((n) => n !== "bulk010"))
+  })
+})

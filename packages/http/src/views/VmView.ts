@@ -1,5 +1,5 @@
 import { DomainXml, type Vm, VmDetails } from "@pvc/core"
-import { Effect, Schema } from "effect"
+import { Effect, Schema, Stream } from "effect"
 import { HttpServerResponse } from "effect/http"
 
 /** zk-layout §3 / §9. */
@@ -100,53 +100,85 @@ const vmBytes = Effect.fnUntraced(function*(vm: Vm) {
   return bytes
 })
 
-const OPEN = 0x5b
 const COMMA = 0x2c
-const CLOSE = 0x5d
+const OPEN = Buffer.from("[")
+const CLOSE = Buffer.from("]")
 
-/** `[a,b,...]` from the encoded VMs: one copy of each into one buffer, no string joining or re-encoding. */
-const jsonArray = (parts: ReadonlyArray<Uint8Array>): Buffer => {
-  let length = parts.length === 0 ? 2 : 1 + parts.length
+/** The encoded VMs separated by commas (and preceded by one when `leadingComma`), in one buffer. */
+const joined = (parts: ReadonlyArray<Uint8Array>, leadingComma: boolean): Buffer => {
+  let length = Math.max(0, parts.length - 1) + (leadingComma ? 1 : 0)
   for (let i = 0; i < parts.length; i++) length += parts[i]!.length
-  const body = Buffer.allocUnsafe(length)
-  body[0] = OPEN
-  let offset = 1
+  const out = Buffer.allocUnsafe(length)
+  let offset = 0
   // A plain loop: a forEach callback here makes the copy of 10,000 parts several times slower.
   for (let i = 0; i < parts.length; i++) {
+    if (i > 0 || leadingComma) out[offset++] = COMMA
     const part = parts[i]!
-    body.set(part, offset)
+    out.set(part, offset)
     offset += part.length
-    body[offset++] = COMMA
   }
-  body[length - 1] = CLOSE
-  return body
+  return out
 }
 
-/**
- * The same body as encoding the VMs through the endpoint's `Schema.Array(VmJson)`, built from cached
- * per-VM bytes: the work per request is a copy of the answer, not a schema walk over every field.
- */
-export const renderVmsResponse = Effect.fnUntraced(function*(vms: ReadonlyArray<Vm>) {
-  const reused = lastLargeBody !== undefined && sameVms(lastLargeBody.vms, vms) ? lastLargeBody.body : undefined
-  if (reused !== undefined) return HttpServerResponse.uint8Array(reused, { contentType: "application/json" })
+const encodedParts = Effect.fnUntraced(function*(vms: ReadonlyArray<Vm>) {
   const parts: Array<Uint8Array> = []
   // Cached bytes are taken without a trip through the effect runtime: that is ten thousand yields saved.
   for (const vm of vms) parts.push(encodedCache.get(vm) ?? (yield* vmBytes(vm)))
-  const body = jsonArray(parts)
-  if (vms.length >= LARGE_ANSWER) lastLargeBody = { vms, body }
-  return HttpServerResponse.uint8Array(body, { contentType: "application/json" })
+  return parts
 })
 
-// The full list is asked again and again between changes: its encoded body is kept until one of
-// its VMs changes (a pointer comparison per VM, far cheaper than joining and encoding megabytes).
+/*
+ * A large list is sent as blocks of BLOCK_SIZE VMs, each kept from the previous large answer while
+ * its VMs are the same objects: a write to one VM re-encodes one block (~70 KiB at 10,000 VMs), not
+ * a whole new multi-megabyte body, which both costs time and leaves megabytes of garbage per write.
+ */
 const LARGE_ANSWER = 64
-let lastLargeBody: { readonly vms: ReadonlyArray<Vm>; readonly body: Uint8Array } | undefined
+const BLOCK_SIZE = 128
 
-const sameVms = (a: ReadonlyArray<Vm>, b: ReadonlyArray<Vm>): boolean => {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+interface Block {
+  readonly vms: ReadonlyArray<Vm>
+  readonly bytes: Uint8Array
+}
+let lastBlocks: ReadonlyArray<Block> = []
+
+const sameRange = (previous: ReadonlyArray<Vm>, vms: ReadonlyArray<Vm>, start: number): boolean => {
+  if (previous.length !== Math.min(BLOCK_SIZE, vms.length - start)) return false
+  for (let i = 0; i < previous.length; i++) if (previous[i] !== vms[start + i]) return false
   return true
 }
+
+const blocksOf = Effect.fnUntraced(function*(vms: ReadonlyArray<Vm>) {
+  const blocks: Array<Block> = []
+  for (let start = 0; start < vms.length; start += BLOCK_SIZE) {
+    const previous = lastBlocks[blocks.length]
+    if (previous !== undefined && sameRange(previous.vms, vms, start)) {
+      blocks.push(previous)
+      continue
+    }
+    const slice = vms.slice(start, start + BLOCK_SIZE)
+    blocks.push({ vms: slice, bytes: joined(yield* encodedParts(slice), start > 0) })
+  }
+  lastBlocks = blocks
+  return blocks
+})
+
+/**
+ * The same body as encoding the VMs through the endpoint's `Schema.Array(VmJson)`, built from cached
+ * per-VM bytes: the work per request is a copy of the answer (or less), not a schema walk over every field.
+ */
+export const renderVmsResponse = Effect.fnUntraced(function*(vms: ReadonlyArray<Vm>) {
+  if (vms.length < LARGE_ANSWER) {
+    const body = Buffer.concat([OPEN, joined(yield* encodedParts(vms), false), CLOSE])
+    return HttpServerResponse.uint8Array(body, { contentType: "application/json" })
+  }
+  const chunks = [OPEN, ...(yield* blocksOf(vms)).map((b) => b.bytes), CLOSE]
+  const contentLength = chunks.reduce((n, c) => n + c.length, 0)
+  // One chunk per write: a multi-chunk pull would be concatenated back into one buffer.
+  return HttpServerResponse.stream(Stream.fromIterable(chunks, { chunkSize: 1 }), {
+    contentType: "application/json",
+    contentLength
+  })
+})
 
 /**
  * Encodes the VMs not encoded yet, a slice at a time: after a start (or a reload of the whole store)
