@@ -77,7 +77,9 @@ const logListening = Layer.effectDiscard(
 
 /** The API served per the configuration; the ports (store, Ceph, XML) are provided by the caller. */
 export const layerServer = (config: ApiConfig, tls: TlsFiles | undefined, timeouts = SERVER_TIMEOUTS) =>
-  Layer.mergeAll(layerHttp, logListening, layerWarmViews).pipe(
+  Layer.merge(layerHttp, logListening).pipe(
     Layer.provideMerge(layerListener(config, tls, timeouts)),
-    Layer.provide(layerAuthSettings(config))
+    Layer.provide(layerAuthSettings(config)),
+    // Built first: the listener opens once the VM list is ready to be served.
+    Layer.provide(layerWarmViews)
   )
