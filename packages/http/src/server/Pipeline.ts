@@ -1,4 +1,4 @@
-import { ByteSize, type Cause, Clock, Effect, SchemaIssue } from "effect"
+import { ByteSize, Cause, Clock, Effect, SchemaIssue } from "effect"
 import { HttpIncomingMessage, HttpServerError, HttpServerRequest, HttpServerResponse } from "effect/http"
 import { HttpApiError } from "effect/http-api"
 import { missingValue } from "../errors/toWire.ts"
@@ -56,6 +56,11 @@ const failureResponse = (cause: Cause.Cause<unknown>, method: string, path: stri
     }
     if (HttpServerError.isHttpServerError(error) && error.reason._tag === "RequestParseError") {
       return json(510, `The request body could not be read (at most ${MAX_BODY_MIB} MiB).`)
+    }
+    if (Cause.hasInterruptsOnly(cause)) {
+      // The client went away or the server is stopping: nothing failed, and nobody reads the answer.
+      yield* Effect.logDebug("request interrupted", cause)
+      return json(503, "The request was interrupted.")
     }
     yield* Effect.logError("request failed unexpectedly", cause)
     const [response] = yield* HttpServerError.causeResponse(cause)

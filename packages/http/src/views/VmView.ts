@@ -129,11 +129,13 @@ const encodedParts = Effect.fnUntraced(function*(vms: ReadonlyArray<Vm>) {
 
 /*
  * A large list is sent as blocks of BLOCK_SIZE VMs, each kept from the previous large answer while
- * its VMs are the same objects: a write to one VM re-encodes one block (~70 KiB at 10,000 VMs), not
+ * its VMs are the same objects: a write to one VM re-encodes one block (~0.6 MiB at 10,000 VMs), not
  * a whole new multi-megabyte body, which both costs time and leaves megabytes of garbage per write.
+ * Each block is one socket write awaiting its drain: 128-VM blocks made GET /vm at 10,000 VMs 40%
+ * slower than 1,024-VM ones.
  */
 const LARGE_ANSWER = 64
-const BLOCK_SIZE = 128
+const BLOCK_SIZE = 1024
 
 interface Block {
   readonly vms: ReadonlyArray<Vm>
