@@ -33,6 +33,15 @@ describe("ChunkedMap", () => {
           assert.strictEqual(version.size, entries.length)
           assert.deepStrictEqual(new Map(version), new Map(entries))
           for (const [k, v] of entries) assert.strictEqual(version.get(k), v)
+          const sorted = <A>(xs: Iterable<A>) => [...xs].map((x) => JSON.stringify(x)).sort()
+          assert.deepStrictEqual(sorted(version.keys()), sorted(entries.map(([k]) => k)))
+          assert.deepStrictEqual(sorted(version.values()), sorted(entries.map(([, v]) => v)))
+          const visited: Array<[string | number, number]> = []
+          version.forEach((v, k, map) => {
+            assert.strictEqual(map, version)
+            visited.push([k, v])
+          })
+          assert.deepStrictEqual(sorted(visited), sorted(entries))
         }
       }),
       { numRuns: 200 }

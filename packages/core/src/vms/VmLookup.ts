@@ -86,7 +86,9 @@ const named = (vms: Vms, name: string): ReadonlyArray<Vm> => {
   if (scanned >= SCANS_BEFORE_INDEX) return vmsByName(vms).get(name) ?? []
   scans.set(vms, scanned + 1)
   const found: Array<Vm> = []
-  for (const vm of vms.values()) if (vm.name === name) found.push(vm)
+  vms.forEach((vm) => {
+    if (vm.name === name) found.push(vm)
+  })
   return found.length > 1 ? found.sort(byNameThenUuid) : found
 }
 
