@@ -41,6 +41,14 @@ export interface ZkNodeData {
   readonly version: number
 }
 
+/** Data with the stat fields the Ceph pipe needs. */
+export interface ZkNodeStat extends ZkNodeData {
+  /** Last modification, epoch milliseconds. */
+  readonly mtime: number
+}
+
+export type ZkCreateMode = "persistent" | "ephemeral" | "ephemeralSequential"
+
 export type ZkWatchEvent = {
   readonly type: "created" | "deleted" | "changed" | "children"
   readonly path: string
@@ -57,7 +65,15 @@ type Callback<A> = (error: ZkError | undefined, value: A | undefined) => void
 export interface ZkClientShape {
   readonly getData: (path: string) => Effect.Effect<ZkNodeData | undefined, ZkError>
   readonly getChildren: (path: string) => Effect.Effect<ReadonlyArray<string> | undefined, ZkError>
-  readonly exists: (path: string) => Effect.Effect<boolean, ZkError>
+  /** With `watcher`: a one-shot watch that also fires when an absent znode is created. */
+  readonly exists: (path: string, watcher?: ZkWatcher) => Effect.Effect<boolean, ZkError>
+  /**
+   * Data, version and mtime. With `watcher`: a one-shot watch on the znode, set also when it is
+   * absent (then it fires on creation).
+   */
+  readonly stat: (path: string, watcher?: ZkWatcher) => Effect.Effect<ZkNodeStat | undefined, ZkError>
+  /** Creates one znode (its parent must exist); returns its path, with the suffix of a sequential one. */
+  readonly create: (path: string, data: string, mode?: ZkCreateMode) => Effect.Effect<string, ZkError>
   /** One atomic transaction; fails with the code and index of the first failing op. */
   readonly multi: (
     ops: ReadonlyArray<ZkOp>,
@@ -259,6 +275,26 @@ export const makeZkClient = Effect.fnUntraced(function*(config: ZkConfigShape) {
       })
   }
 
+  // getData sets no watch on an absent znode: then watch it with exists (and re-read if it appeared).
+  const statRaw = (path: string, watcher: ZkWatcher | undefined, cb: Callback<ZkNodeStat>): void =>
+    guard(path, (e) => cb(e, undefined), () => {
+      const done = (error: unknown, data: Buffer | undefined, stat: zookeeper.Stat | undefined) => {
+        if (error && codeOf(error) === "NoNode") {
+          if (watcher === undefined) return cb(undefined, undefined)
+          return raw.exists(path, watcher, (e, present) =>
+            e !== undefined ? cb(e, undefined) : present === true ? statRaw(path, watcher, cb) : cb(undefined, undefined))
+        }
+        if (error || stat === undefined) return cb(toZkError(error, path), undefined)
+        cb(undefined, {
+          data: data === undefined || data === null ? "" : data.toString("utf8"),
+          version: stat.version,
+          mtime: Number(stat.mtime.readBigInt64BE(0))
+        })
+      }
+      if (watcher === undefined) session.client.getData(path, done)
+      else session.client.getData(path, native(watcher), done)
+    })
+
   /** Fail fast while disconnected; bound every request while connected. */
   const request = <A>(path: string, run: (cb: Callback<A>) => void): Effect.Effect<A | undefined, ZkError> =>
     Effect.callback<A | undefined, ZkError>((resume) => {
@@ -332,7 +368,17 @@ export const makeZkClient = Effect.fnUntraced(function*(config: ZkConfigShape) {
   return ZkClient.of({
     getData: (path) => request(path, (cb) => raw.getData(path, undefined, cb)),
     getChildren: (path) => request(path, (cb) => raw.getChildren(path, undefined, cb)),
-    exists: (path) => Effect.map(request<boolean>(path, (cb) => raw.exists(path, undefined, cb)), (b) => b === true),
+    exists: (path, watcher) => Effect.map(request<boolean>(path, (cb) => raw.exists(path, watcher, cb)), (b) => b === true),
+    stat: (path, watcher) => request<ZkNodeStat>(path, (cb) => statRaw(path, watcher, cb)),
+    create: (path, data, mode = "persistent") =>
+      Effect.map(
+        request<string>(path, (cb) =>
+          guard(path, (e) => cb(e, undefined), () =>
+            session.client.create(path, Buffer.from(data, "utf8"), CREATE_MODES[mode], (error, created) =>
+              error ? cb(toZkError(error, path), undefined) : cb(undefined, created))
+          )),
+        (created) => created ?? path
+      ),
     multi,
     raw,
     dropConnection: () => {
@@ -362,6 +408,11 @@ type Destroyable = { readonly destroyed?: boolean; readonly destroy: () => void 
 type Corkable = { readonly cork: () => void; readonly uncork: () => void }
 type MultiResult = { readonly err?: number; readonly stat?: { readonly version: number } }
 const RUNTIME_INCONSISTENCY = -2
+const CREATE_MODES: Record<ZkCreateMode, number> = {
+  persistent: zookeeper.CreateMode.PERSISTENT,
+  ephemeral: zookeeper.CreateMode.EPHEMERAL,
+  ephemeralSequential: zookeeper.CreateMode.EPHEMERAL_SEQUENTIAL
+}
 
 export const layer: Layer.Layer<ZkClient, never, ZkConfig> = Layer.effect(
   ZkClient,

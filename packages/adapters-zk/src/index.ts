@@ -6,7 +6,12 @@ export {
   makeZkClient,
   ZkClient,
   type ZkClientShape,
+  type ZkCreateMode,
   ZkError,
-  type ZkOp
+  type ZkNodeStat,
+  type ZkOp,
+  type ZkState,
+  type ZkWatcher,
+  isConnectionProblem
 } from "./ZkClient.ts"
 export { connectionString, layerConfig, parseCoordinators, ZkConfig, type ZkConfigShape } from "./ZkConfig.ts"
