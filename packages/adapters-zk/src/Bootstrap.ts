@@ -209,7 +209,7 @@ export const seedEntities = (options: SeedOptions = {}): ReadonlyArray<ReadonlyA
   })
   const networks = vnis.map((vni) =>
     new Network({
-      vni: Vni.make(vni),
+      vni: Vni.make(String(vni)),
       description: NetworkDescription.make(`net${vni}`),
       type: "managed",
       domain: `net${vni}.local`,
@@ -225,7 +225,7 @@ export const seedEntities = (options: SeedOptions = {}): ReadonlyArray<ReadonlyA
   )
   const perNetwork = vnis.flatMap((vni) => [
     new DhcpLease({
-      vni: Vni.make(vni),
+      vni: Vni.make(String(vni)),
       mac: MacAddress.make(macOf(vni, 60000)),
       ipAddress: `10.${vni % 256}.1.10`,
       hostname: `client${vni}`,
@@ -233,23 +233,23 @@ export const seedEntities = (options: SeedOptions = {}): ReadonlyArray<ReadonlyA
       clientId: "*"
     }),
     new DhcpReservation({
-      vni: Vni.make(vni),
+      vni: Vni.make(String(vni)),
       mac: MacAddress.make(macOf(vni, 60001)),
       ipAddress: `10.${vni % 256}.0.10`,
       hostname: `static${vni}`
     }),
     new Acl({
-      vni: Vni.make(vni),
+      vni: Vni.make(String(vni)),
       direction: "in",
       description: AclDescription.make("allow-ssh"),
-      order: 0,
+      order: "0",
       rule: "tcp dport 22 accept"
     }),
     new Acl({
-      vni: Vni.make(vni),
+      vni: Vni.make(String(vni)),
       direction: "out",
       description: AclDescription.make("allow-all"),
-      order: 0,
+      order: "0",
       rule: "accept"
     })
   ])

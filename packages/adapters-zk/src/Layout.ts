@@ -12,6 +12,7 @@ import {
   Pool,
   PrimaryNode,
   Snapshot,
+  unrecognizedValues,
   Vm,
   Volume
 } from "@pvc/core"
@@ -55,7 +56,6 @@ export const INIT_KEYS: ReadonlyArray<readonly [string, string]> = [
 export const ROOT_KEYS = ["/nodes", "/primary_node", "/domains", "/networks", "/ceph"] as const
 
 const NETWORK_CONTAINERS = new Set(["dhcp4_leases", "dhcp4_reservations", "firewall_rules"])
-const DIGITS = /^\d+$/
 
 const segments = (path: string): ReadonlyArray<string> => path.split("/").slice(1)
 
@@ -119,8 +119,9 @@ export const locate = (path: string): Located | undefined => {
 }
 
 const locateNetwork = (s: ReadonlyArray<string>): Located | undefined => {
-  if (s.length < 2 || !DIGITS.test(s[1]!)) return undefined
-  const vni = Number(s[1])
+  // Any child name is a network: the original CLI does not enforce digits (zk-layout §1).
+  if (s.length < 2) return undefined
+  const vni = s[1]!
   const net = `/networks/${s[1]}`
   if (s.length === 2 || !NETWORK_CONTAINERS.has(s[2]!)) return at("Network", Keys.network(vni), net)
   // The containers whose versions order concurrent ACL and reservation writes belong to the network.
@@ -280,7 +281,7 @@ export const encode = (entity: Entity): ReadonlyArray<KeyValue> => {
     case "DhcpReservation":
       return children(root, "static", [["hostname", none(entity.hostname)], ["ipaddr", entity.ipAddress]])
     case "Acl":
-      return children(root, "", [["order", String(entity.order)], ["rule", entity.rule]])
+      return children(root, "", [["order", entity.order], ["rule", entity.rule]])
     case "Osd":
       return children(root, "", [["device", entity.device], ["node", entity.node], ["stats", json(entity.stats)]])
     case "Pool":
@@ -392,7 +393,8 @@ export const parseRevision = (
 
 export type Decoded =
   | { readonly _tag: "Absent" }
-  | { readonly _tag: "Decoded"; readonly entity: Entity }
+  /** `unrecognized`: values outside what the API writes, kept as stored (core `unrecognizedValues`). */
+  | { readonly _tag: "Decoded"; readonly entity: Entity; readonly unrecognized: ReadonlyArray<string> }
   | { readonly _tag: "Invalid"; readonly reason: string }
 
 const ABSENT: Decoded = { _tag: "Absent" }
@@ -487,7 +489,7 @@ const encodedOf = (loc: Located, tree: TreeView, rootData: string): Record<strin
     }
     case "Network":
       return {
-        vni: Number(seg[1]),
+        vni: seg[1],
         description: rootData,
         type: netType(get("nettype")),
         domain: get("domain") ?? `${rootData}.local`,
@@ -506,7 +508,7 @@ const encodedOf = (loc: Located, tree: TreeView, rootData: string): Record<strin
       }
     case "DhcpLease":
       return {
-        vni: Number(seg[1]),
+        vni: seg[1],
         mac: seg[3],
         ipAddress: get("ipaddr") ?? "",
         hostname: get("hostname") ?? "",
@@ -514,13 +516,13 @@ const encodedOf = (loc: Located, tree: TreeView, rootData: string): Record<strin
         clientId: get("clientid") ?? "*"
       }
     case "DhcpReservation":
-      return { vni: Number(seg[1]), mac: seg[3], ipAddress: get("ipaddr") ?? "", hostname: nullIfNone(get("hostname")) }
+      return { vni: seg[1], mac: seg[3], ipAddress: get("ipaddr") ?? "", hostname: nullIfNone(get("hostname")) }
     case "Acl":
       return {
-        vni: Number(seg[1]),
+        vni: seg[1],
         direction: seg[3],
         description: seg[4],
-        order: int(get("order")),
+        order: get("order") ?? "",
         rule: get("rule") ?? ""
       }
     case "Osd":
@@ -548,6 +550,6 @@ export const decode = (loc: Located, tree: TreeView): Decoded => {
   if (encoded === undefined) return ABSENT
   const result = decoders[loc.tag]({ _tag: loc.tag, ...encoded })
   return Result.isSuccess(result)
-    ? { _tag: "Decoded", entity: result.success }
+    ? { _tag: "Decoded", entity: result.success, unrecognized: unrecognizedValues(result.success) }
     : { _tag: "Invalid", reason: String(result.failure) }
 }

@@ -361,6 +361,11 @@ export class Mirror {
         return undefined
       }
       case "Decoded":
+        // Listed as stored all the same; one warning per entity (issue 13: nothing in ZooKeeper is hidden).
+        if (decoded.unrecognized.length > 0 && !this.invalidLogged.has(loc.root)) {
+          this.invalidLogged.add(loc.root)
+          console.warn(`zk mirror: ${loc.tag} at ${loc.root} holds values the API does not write: ${decoded.unrecognized.join("; ")}`)
+        }
         return { entity: decoded.entity, revision: revisionText(loc.tag, loc.root, this.view) as Revision }
     }
   }

@@ -161,7 +161,7 @@ describe("ZooKeeper store and node daemons", () => {
             [`${lease}/clientid`, "*"]
           ])
         )
-        const key = EntityKey.dhcpLease(100, "52:54:00:12:34:56")
+        const key = EntityKey.dhcpLease("100", "52:54:00:12:34:56")
         const snap = yield* eventually((s) => s.dhcpLeases.has(key), "lease added")
         const seen = snap.dhcpLeases.get(key)!
         assert.deepStrictEqual(

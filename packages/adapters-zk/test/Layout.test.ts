@@ -97,7 +97,8 @@ describe("Layout codec", () => {
     assert.isTrue(vm._tag === "Decoded" && vm.entity._tag === "Vm" && vm.entity.lastNode === null)
     assert.isTrue(node._tag === "Decoded" && node.entity._tag === "Node" && node.entity.resources.memTotal === 64319)
     assert.isTrue(node._tag === "Decoded" && node.entity._tag === "Node" && node.entity.resources.memUsed === 0)
-    assert.isUndefined(locate("/networks/not-a-vni"))
+    // The original CLI does not enforce digits: a text VNI key is still a network (zk-layout §1).
+    assert.strictEqual(locate("/networks/not-a-vni/nettype")?.root, "/networks/not-a-vni")
     assert.isFalse(isMirrored("/ceph/cmd"))
   })
 })

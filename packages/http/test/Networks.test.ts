@@ -12,7 +12,7 @@ describe("network routes", () => {
 
   it("GET /network lists by VNI with stored string values; limit on description or VNI", async () => {
     const body = (await getJson(api, "/api/v1/network")) as Array<Record<string, unknown>>
-    assert.deepStrictEqual(names(body, "vni"), [100, 200])
+    assert.deepStrictEqual(names(body, "vni"), ["100", "200"])
     assert.deepStrictEqual(body[0]!["ip4"], {
       network: "10.100.0.0/24",
       gateway: "10.100.0.1",
@@ -26,7 +26,7 @@ describe("network routes", () => {
   })
 
   it("GET /network/<network> by description or VNI; unknown gives []", async () => {
-    assert.deepStrictEqual(names(await getJson(api, "/api/v1/network/cluster-net"), "vni"), [100])
+    assert.deepStrictEqual(names(await getJson(api, "/api/v1/network/cluster-net"), "vni"), ["100"])
     assert.deepStrictEqual(names(await getJson(api, "/api/v1/network/200"), "description"), ["public-vlan"])
     assert.deepStrictEqual(await getJson(api, "/api/v1/network/nope"), [])
   })

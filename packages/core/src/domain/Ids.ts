@@ -11,8 +11,12 @@ export type VmUuid = typeof VmUuid.Type
 export const VmName = Schema.String.pipe(Schema.brand("VmName"))
 export type VmName = typeof VmName.Type
 
-/** VXLAN or vLAN id, the child name under `/networks`. */
-export const Vni = Schema.Int.pipe(Schema.brand("Vni"))
+/**
+ * VXLAN or vLAN id: the child name under `/networks` as stored (zk-layout §1: the original API
+ * does not enforce digits, so a key written by another tool may be any text). New networks get
+ * the decimal form of an integer in range (NetworkRules).
+ */
+export const Vni = Schema.String.pipe(Schema.brand("Vni"))
 export type Vni = typeof Vni.Type
 
 export const NetworkDescription = Schema.String.pipe(Schema.brand("NetworkDescription"))
@@ -37,3 +41,14 @@ export type VolumeName = typeof VolumeName.Type
 
 export const SnapshotName = Schema.String.pipe(Schema.brand("SnapshotName"))
 export type SnapshotName = typeof SnapshotName.Type
+
+/**
+ * A value another writer stored that is outside the vocabulary the API writes (an unknown VM
+ * state, a nettype that names neither type, …). Entities keep it and show it as stored rather
+ * than disappear (zk-layout §9: values as stored); rules treat it as matching no known value.
+ */
+export const StoredText = Schema.String.pipe(Schema.brand("StoredText"))
+export type StoredText = typeof StoredText.Type
+
+/** `known`, or any other text as stored. */
+export const orStored = <S extends Schema.Top>(known: S) => Schema.Union([known, StoredText])

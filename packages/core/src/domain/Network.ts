@@ -1,5 +1,5 @@
 import { Schema } from "effect"
-import { AclDescription, MacAddress, NetworkDescription, Vni } from "./Ids.ts"
+import { AclDescription, MacAddress, NetworkDescription, orStored, Vni } from "./Ids.ts"
 
 export const NetworkType = Schema.Literals(["managed", "bridged"])
 export type NetworkType = typeof NetworkType.Type
@@ -23,7 +23,8 @@ export class Ip6Config extends Schema.Class<Ip6Config>("pvc/core/Ip6Config")({
 export class Network extends Schema.TaggedClass<Network>("pvc/core/Network")("Network", {
   vni: Vni,
   description: NetworkDescription,
-  type: NetworkType,
+  /** A `nettype` naming neither type is kept as stored (see StoredText). */
+  type: orStored(NetworkType),
   domain: Schema.String,
   ip4: Ip4Config,
   ip6: Ip6Config
@@ -58,6 +59,10 @@ export class Acl extends Schema.TaggedClass<Acl>("pvc/core/Acl")("Acl", {
   vni: Vni,
   direction: AclDirection,
   description: AclDescription,
-  order: Schema.Int,
+  /**
+   * Position text as stored (`'0'`, `'1'`, …); the daemons sort it as a string. Ours is
+   * zero-padded when a direction has more than ten ACLs (docs/acl-order.md).
+   */
+  order: Schema.String,
   rule: Schema.String
 }) {}

@@ -1,5 +1,5 @@
 import { Schema } from "effect"
-import { NodeName, VmUuid } from "./Ids.ts"
+import { NodeName, orStored, VmUuid } from "./Ids.ts"
 
 /** `daemonmode` (zk-layout §2). */
 export const DaemonMode = Schema.Literals(["coordinator", "hypervisor"])
@@ -42,10 +42,11 @@ export class NodeStaticData extends Schema.Class<NodeStaticData>("pvc/core/NodeS
 
 export class Node extends Schema.TaggedClass<Node>("pvc/core/Node")("Node", {
   name: NodeName,
-  daemonMode: DaemonMode,
-  daemonState: DaemonState,
-  routerState: RouterState,
-  domainState: DomainState,
+  // Values another writer stored outside these vocabularies are kept as stored (see StoredText).
+  daemonMode: orStored(DaemonMode),
+  daemonState: orStored(DaemonState),
+  routerState: orStored(RouterState),
+  domainState: orStored(DomainState),
   staticData: NodeStaticData,
   resources: NodeResources,
   runningDomains: Schema.Array(VmUuid),

@@ -1,5 +1,5 @@
 import { Schema } from "effect"
-import { NodeName, VmName, VmUuid } from "./Ids.ts"
+import { NodeName, orStored, VmName, VmUuid } from "./Ids.ts"
 
 /**
  * `state` of a VM (zk-layout §3, §6). `unmigrate` is accepted by the list filter of the
@@ -15,7 +15,8 @@ export type RbdDisk = typeof RbdDisk.Type
 export class Vm extends Schema.TaggedClass<Vm>("pvc/core/Vm")("Vm", {
   uuid: VmUuid,
   name: VmName,
-  state: VmState,
+  /** A state another writer stored outside `VmState` is kept as stored (see StoredText). */
+  state: orStored(VmState),
   /** Node the VM should run on. */
   node: NodeName,
   /** Node the VM was migrated away from (its home), null when not migrated. */

@@ -20,21 +20,37 @@ export const parseOrder = (text: string | undefined): Result.Result<number | und
     : Result.fail(new InvalidNetworkValue({ field: "order", value: text, reason: "not a non-negative integer" }))
 }
 
-/** In before out, then by order compared as numbers, then by description for stored ties. */
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+
+/**
+ * The order the node daemons apply (zk-layout §4): in before out, then `order` compared as
+ * stored strings (`'10' < '2'`), then description for stored ties. See docs/acl-order.md.
+ */
 export const compareAcls = (a: Acl, b: Acl): number =>
   a.direction !== b.direction
     ? (a.direction === "in" ? -1 : 1)
-    : a.order - b.order || (a.description < b.description ? -1 : a.description > b.description ? 1 : 0)
+    : byText(a.order, b.order) || byText(a.description, b.description)
 
 export const aclsOf = (snapshot: ClusterSnapshot, network: Network): ReadonlyArray<Acl> =>
   [...snapshot.acls.values()].filter((acl) => acl.vni === network.vni).sort(compareAcls)
 
+/**
+ * The `order` value of position `index` in a chain of `length` ACLs: decimal, zero-padded to the
+ * width of the last position, so the daemons' string order equals the position order. Chains of up
+ * to ten ACLs get exactly the original values (`'0'` … `'9'`).
+ */
+export const orderText = (index: number, length: number): string =>
+  String(index).padStart(String(Math.max(length - 1, 0)).length, "0")
+
 const renumber = (chain: ReadonlyArray<Acl>): ReadonlyArray<Acl> =>
-  chain.map((acl, order) => (acl.order === order ? acl : new Acl({ ...acl, order })))
+  chain.map((acl, i) => {
+    const order = orderText(i, chain.length)
+    return acl.order === order ? acl : new Acl({ ...acl, order })
+  })
 
 /**
- * Inserts `acl` into its direction's chain at `order` (absent or past the end: appended) and
- * renumbers the chain 0..n-1.
+ * Inserts `acl` into its direction's chain at position `order` of the daemons' order (absent or
+ * past the end: appended) and renumbers the chain, keeping the others in the order they apply.
  */
 export const insertAcl = (chain: ReadonlyArray<Acl>, acl: Acl, order: number | undefined): ReadonlyArray<Acl> => {
   const sorted = [...chain].sort(compareAcls)
@@ -75,7 +91,7 @@ export const decideAddAcl = (networkRef: string, description: string, fields: Ac
       vni: network.vni,
       direction,
       description: AclDescription.make(description),
-      order: 0,
+      order: "",
       rule: fields.rule
     })
     const chain = insertAcl(all.filter((a) => a.direction === direction), acl, order)

@@ -49,7 +49,7 @@ export class NetworkDescriptionExists extends Schema.TaggedError<NetworkDescript
 ) {}
 
 export class VniExists extends Schema.TaggedError<VniExists>()("VniExists", {
-  vni: Schema.Number
+  vni: Schema.String
 }) {}
 
 export class InvalidMacAddress extends Schema.TaggedError<InvalidMacAddress>()("InvalidMacAddress", {

@@ -41,14 +41,30 @@ export const VNI_MAX: Record<NetworkType, number> = { bridged: 4094, managed: 16
 
 const NO_WHITESPACE = /^\S+$/
 
-/** A network by reference: all digits is a VNI, anything else a description (zk-layout §4). */
-export const findNetwork = (snapshot: ClusterSnapshot, ref: string): Network | undefined => {
-  if (/^[0-9]+$/.test(ref)) {
-    const vni = Number(ref)
-    return Number.isSafeInteger(vni) ? snapshot.networks.get(vni as Vni) : undefined
-  }
+const byDescription = (snapshot: ClusterSnapshot, ref: string): Network | undefined => {
   for (const network of snapshot.networks.values()) if (network.description === ref) return network
   return undefined
+}
+
+/**
+ * A network by reference: all digits is a VNI, anything else a description (zk-layout §4); the
+ * other reading is the fallback, so a network whose VNI key another tool wrote as text (or whose
+ * description is all digits) is still reachable. VNIs compare as stored text, as the key does.
+ */
+export const findNetwork = (snapshot: ClusterSnapshot, ref: string): Network | undefined =>
+  /^[0-9]+$/.test(ref)
+    ? snapshot.networks.get(Vni.make(ref)) ?? byDescription(snapshot, ref)
+    : byDescription(snapshot, ref) ?? snapshot.networks.get(Vni.make(ref))
+
+const DIGITS = /^[0-9]+$/
+
+/** Networks by VNI: numeric keys in numeric order, then keys other tools wrote as text. */
+export const compareVni = (a: Vni, b: Vni): number => {
+  const aDigits = DIGITS.test(a)
+  const bDigits = DIGITS.test(b)
+  if (aDigits !== bDigits) return aDigits ? -1 : 1
+  const numeric = aDigits ? Number(a) - Number(b) : 0
+  return numeric !== 0 ? numeric : a < b ? -1 : a > b ? 1 : 0
 }
 
 export const requireNetwork = (snapshot: ClusterSnapshot, ref: string): Result.Result<Network, NetworkNotFound> => {
@@ -143,7 +159,7 @@ export const buildNetwork = (
     if (vni < 1 || vni > VNI_MAX[type]) {
       return yield* Result.fail(new VniOutOfRange({ vni, nettype: type, max: VNI_MAX[type] }))
     }
-    const base = { vni: Vni.make(vni), description: name, type, domain: `${name}.local` }
+    const base = { vni: Vni.make(String(vni)), description: name, type, domain: `${name}.local` }
     if (type === "bridged") return new Network({ ...base, ip4: noIp4, ip6: noIp6 })
     const domain = fields.domain ?? base.domain
     if (!NO_WHITESPACE.test(domain)) return yield* invalid("domain", domain, "empty or contains whitespace")
@@ -206,7 +222,9 @@ export const mergeNetworkFields = (current: NetworkFields, changes: NetworkField
 export const decideModifyNetwork = (ref: string, changes: NetworkFields) => (snapshot: ClusterSnapshot) =>
   Result.gen(function*() {
     const current = yield* requireNetwork(snapshot, ref)
-    const network = yield* buildNetwork(current.description, mergeNetworkFields(networkFields(current), changes))
+    const built = yield* buildNetwork(current.description, mergeNetworkFields(networkFields(current), changes))
+    // Without a new VNI the key stays as stored (`0100` is not re-keyed to `100`).
+    const network = changes.vni === undefined ? new Network({ ...built, vni: current.vni }) : built
     yield* uniqueness(snapshot, network, current)
     if (network.vni === current.vni) {
       return { changes: [put(network)], outcome: { network } } satisfies Decision<{ network: Network }>

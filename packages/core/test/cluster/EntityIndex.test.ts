@@ -94,7 +94,7 @@ describe("EntityKey", () => {
   )
 
   it("keeps kinds apart", () => {
-    assert.notStrictEqual(EntityKey.dhcpLease(100, "52:54:00:00:00:01"), EntityKey.dhcpReservation(100, "52:54:00:00:00:01"))
+    assert.notStrictEqual(EntityKey.dhcpLease("100", "52:54:00:00:00:01"), EntityKey.dhcpReservation("100", "52:54:00:00:00:01"))
     assert.notStrictEqual(EntityKey.pool("vms"), EntityKey.osd("vms"))
   })
 })

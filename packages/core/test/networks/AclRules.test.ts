@@ -3,19 +3,20 @@ import { fc, test } from "@fast-check/vitest"
 import { Result } from "effect"
 import { AclDescription, Vni } from "../../src/domain/Ids.ts"
 import { Acl } from "../../src/domain/Network.ts"
-import { compareAcls, insertAcl, parseOrder, withoutAcl } from "../../src/networks/AclRules.ts"
+import { compareAcls, insertAcl, orderText, parseOrder, withoutAcl } from "../../src/networks/AclRules.ts"
 
-const acl = (description: string, order = 0) =>
-  new Acl({ vni: Vni.make(1), direction: "in", description: AclDescription.make(description), order, rule: "drop" })
+const acl = (description: string, order = "") =>
+  new Acl({ vni: Vni.make("1"), direction: "in", description: AclDescription.make(description), order, rule: "drop" })
 
 type Op = { readonly add: string; readonly order: number | undefined } | { readonly remove: number }
 
+// Adds outnumber removes, so chains regularly grow past ten rules (where string order matters).
 const arbOps = fc.array(
   fc.oneof(
-    fc.record({ add: fc.string({ minLength: 1, maxLength: 3 }), order: fc.option(fc.nat(12), { nil: undefined }) }),
-    fc.record({ remove: fc.nat(20) })
+    { arbitrary: fc.record({ add: fc.string({ minLength: 1, maxLength: 3 }), order: fc.option(fc.nat(30), { nil: undefined }) }), weight: 4 },
+    { arbitrary: fc.record({ remove: fc.nat(40) }), weight: 1 }
   ),
-  { maxLength: 30 }
+  { maxLength: 60 }
 )
 
 const apply = (chain: ReadonlyArray<Acl>, op: Op): ReadonlyArray<Acl> => {
@@ -27,35 +28,80 @@ const apply = (chain: ReadonlyArray<Acl>, op: Op): ReadonlyArray<Acl> => {
   return insertAcl(chain, acl(op.add), op.order)
 }
 
-describe("AclRules", () => {
-  test.prop([arbOps])("orders are always 0..n-1 after any sequence of adds and removes", (ops) => {
-    let chain: ReadonlyArray<Acl> = []
-    for (const op of ops) {
-      chain = apply(chain, op)
-      const orders = [...chain].sort(compareAcls).map((a) => a.order)
-      assert.deepStrictEqual(orders, orders.map((_, i) => i))
-    }
-  })
+/** The daemons' view: `order` values sorted as strings (zk-layout §4). */
+const daemonOrder = (chain: ReadonlyArray<Acl>) =>
+  [...chain].sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0)).map((a) => a.description)
 
-  test.prop([fc.array(fc.string({ minLength: 1, maxLength: 3 }), { maxLength: 12 }), fc.nat(15)])(
-    "an added ACL lands at its order, or last when too large",
-    (names, order) => {
-      const chain = insertAcl([], acl("x"), undefined)
-      const unique = [...new Set(names)].filter((n) => n !== "new" && n !== "x")
-      const full = unique.reduce((c, n) => insertAcl(c, acl(n), undefined), chain)
-      const after = insertAcl(full, acl("new"), order)
-      assert.strictEqual(after.find((a) => a.description === "new")!.order, Math.min(order, full.length))
+const names = (chain: ReadonlyArray<Acl>) => chain.map((a) => a.description)
+
+describe("AclRules", () => {
+  test.prop([arbOps])(
+    "after any adds and removes the daemons' string order is the intended order and the values are 0..n-1",
+    (ops) => {
+      let chain: ReadonlyArray<Acl> = []
+      for (const op of ops) {
+        chain = apply(chain, op)
+        const listed = [...chain].sort(compareAcls)
+        assert.deepStrictEqual(daemonOrder(chain), names(chain))
+        assert.deepStrictEqual(names(listed), names(chain))
+        assert.deepStrictEqual(listed.map((a) => Number(a.order)), listed.map((_, i) => i))
+        // Up to ten rules the values are exactly the original's ('0' … '9').
+        if (chain.length <= 10) assert.deepStrictEqual(listed.map((a) => a.order), listed.map((_, i) => String(i)))
+      }
     }
   )
 
-  it("compares orders as numbers", () => {
-    const chain = [acl("ten", 10), acl("two", 2)]
-    assert.deepStrictEqual([...chain].sort(compareAcls).map((a) => a.description), ["two", "ten"])
-    assert.deepStrictEqual(insertAcl(chain, acl("new"), 1).map((a) => [a.description, a.order]), [
-      ["two", 0],
-      ["new", 1],
-      ["ten", 2]
+  test.prop([arbOps, fc.string({ minLength: 4, maxLength: 4 }), fc.option(fc.nat(30), { nil: undefined })])(
+    "an add lands at its position (or last) and never reorders the rules already applied",
+    (ops, name, order) => {
+      const before = ops.reduce(apply, [] as ReadonlyArray<Acl>)
+      const after = insertAcl(before, acl(name), order)
+      const at = order === undefined ? before.length : Math.min(order, before.length)
+      assert.strictEqual(daemonOrder(after).indexOf(AclDescription.make(name)), at)
+      assert.deepStrictEqual(daemonOrder(after).filter((d) => d !== name), daemonOrder(before))
+    }
+  )
+
+  test.prop([arbOps, fc.nat(40)])("a remove never reorders the remaining rules", (ops, pick) => {
+    const before = ops.reduce(apply, [] as ReadonlyArray<Acl>)
+    const victim = before[pick % Math.max(before.length, 1)]
+    if (victim === undefined) return
+    const after = withoutAcl(before, victim.description)
+    assert.deepStrictEqual(daemonOrder(after), daemonOrder(before).filter((d) => d !== victim.description))
+  })
+
+  it("lists stored orders as the daemons apply them: as strings", () => {
+    // Twelve rules as the original CLI stores them: '0' … '11' unpadded.
+    const stored = Array.from({ length: 12 }, (_, i) => acl(`r${i}`, String(i)))
+    const listed = [...stored].sort(compareAcls).map((a) => a.description)
+    assert.deepStrictEqual(listed, ["r0", "r1", "r10", "r11", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9"])
+  })
+
+  it("an add to a CLI-written chain keeps the applied order and zero-pads it", () => {
+    const stored = Array.from({ length: 12 }, (_, i) => acl(`r${i}`, String(i)))
+    const after = insertAcl(stored, acl("new"), 3)
+    assert.deepStrictEqual(after.map((a) => [a.description, a.order]), [
+      ["r0", "00"],
+      ["r1", "01"],
+      ["r10", "02"],
+      ["new", "03"],
+      ["r11", "04"],
+      ["r2", "05"],
+      ["r3", "06"],
+      ["r4", "07"],
+      ["r5", "08"],
+      ["r6", "09"],
+      ["r7", "10"],
+      ["r8", "11"],
+      ["r9", "12"]
     ])
+  })
+
+  it("pads to the width of the last position", () => {
+    assert.deepStrictEqual([0, 9].map((i) => orderText(i, 10)), ["0", "9"])
+    assert.deepStrictEqual([0, 10].map((i) => orderText(i, 11)), ["00", "10"])
+    assert.deepStrictEqual([5, 100].map((i) => orderText(i, 101)), ["005", "100"])
+    assert.strictEqual(orderText(0, 1), "0")
   })
 
   it("accepts only non-negative integer orders", () => {

@@ -30,7 +30,7 @@ const errorOf = (fields: NetworkFields, description = "net100") => {
 describe("buildNetwork", () => {
   it("builds a managed network with defaults", () => {
     const network = Result.getOrThrow(buildNetwork("net100", managed))
-    assert.strictEqual(network.vni, 100)
+    assert.strictEqual(network.vni, "100")
     assert.strictEqual(network.type, "managed")
     assert.strictEqual(network.domain, "net100.local")
     assert.strictEqual(network.ip4.gateway, "10.100.0.1")

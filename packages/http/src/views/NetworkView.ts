@@ -5,8 +5,9 @@ import { Schema } from "effect"
 const stored = (value: string | null): string => value ?? "None"
 const storedFlag = (value: boolean): string => value ? "True" : "False"
 
+// `vni` is the key as stored, `order` the stored text: JSON strings as the original API answers (zk-layout §9).
 export const NetworkJson = Schema.Struct({
-  vni: Schema.Int,
+  vni: Schema.String,
   description: Schema.String,
   type: Schema.String,
   domain: Schema.String,
@@ -51,7 +52,7 @@ export const leaseJson = (lease: DhcpLease | DhcpReservation): LeaseJson =>
 
 export const AclJson = Schema.Struct({
   direction: Schema.String,
-  order: Schema.Int,
+  order: Schema.String,
   description: Schema.String,
   rule: Schema.String
 })

@@ -37,9 +37,10 @@ export const safetyViolations = (entities: ReadonlyArray<Entity>): ReadonlyArray
   const acls = of("Acl")
   for (const network of of("Network")) {
     for (const direction of ["in", "out"] as const) {
+      // The daemons apply `order` in string order; it must also be the positions 0..n-1 (docs/acl-order.md).
       const orders = acls.filter((a) => a.vni === network.vni && a.direction === direction).map((a) => a.order)
-      const sorted = [...orders].sort((a, b) => a - b)
-      if (sorted.some((order, i) => order !== i)) {
+      const sorted = [...orders].sort()
+      if (sorted.some((order, i) => Number(order) !== i || !/^[0-9]+$/.test(order))) {
         problems.push(`ACL orders of ${network.vni}/${direction} are ${sorted.join(",")}`)
       }
     }

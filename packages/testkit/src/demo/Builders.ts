@@ -97,9 +97,9 @@ export const makeVm = (
 
 export const rbdDisk = (pool: string, volume: string): RbdDisk => RbdDisk.make(`${pool}/${volume}`)
 
-export const makeNetwork = (vni: number, description: string, overrides: Overrides<typeof Network> = {}): Network =>
+export const makeNetwork = (vni: number | string, description: string, overrides: Overrides<typeof Network> = {}): Network =>
   new Network({
-    vni: Vni.make(vni),
+    vni: Vni.make(String(vni)),
     description: NetworkDescription.make(description),
     type: "managed",
     domain: `${description}.local`,
@@ -109,13 +109,13 @@ export const makeNetwork = (vni: number, description: string, overrides: Overrid
   })
 
 export const makeLease = (
-  vni: number,
+  vni: number | string,
   mac: string,
   ipAddress: string,
   overrides: Partial<Omit<Fields<typeof DhcpLease>, "vni" | "mac">> = {}
 ): DhcpLease =>
   new DhcpLease({
-    vni: Vni.make(vni),
+    vni: Vni.make(String(vni)),
     mac: MacAddress.make(mac),
     ipAddress,
     hostname: "client",
@@ -124,16 +124,17 @@ export const makeLease = (
     ...overrides
   })
 
-export const makeReservation = (vni: number, mac: string, ipAddress: string, hostname: string | null = null) =>
-  new DhcpReservation({ vni: Vni.make(vni), mac: MacAddress.make(mac), ipAddress, hostname })
+export const makeReservation = (vni: number | string, mac: string, ipAddress: string, hostname: string | null = null) =>
+  new DhcpReservation({ vni: Vni.make(String(vni)), mac: MacAddress.make(mac), ipAddress, hostname })
 
 export const makeAcl = (
-  vni: number,
+  vni: number | string,
   direction: "in" | "out",
   description: string,
-  order: number,
+  order: number | string,
   rule = "tcp dport 22 accept"
-): Acl => new Acl({ vni: Vni.make(vni), direction, description: AclDescription.make(description), order, rule })
+): Acl =>
+  new Acl({ vni: Vni.make(String(vni)), direction, description: AclDescription.make(description), order: String(order), rule })
 
 export const makeOsd = (id: string, node: string, device = "/dev/sdb", stats: Record<string, unknown> = {}) =>
   new Osd({ id: OsdId.make(id), node: NodeName.make(node), device, stats })

@@ -4,6 +4,7 @@ import { ClusterStore } from "../../ports/ClusterStore.ts"
 import { decideAndCommit } from "../../shared/decideAndCommit.ts"
 import { compileLimit } from "../../shared/Limit.ts"
 import {
+  compareVni,
   decideAddNetwork,
   decideModifyNetwork,
   decideRemoveNetwork,
@@ -11,7 +12,7 @@ import {
   type NetworkFields
 } from "../NetworkRules.ts"
 
-const byVni = (a: Network, b: Network) => a.vni - b.vni
+const byVni = (a: Network, b: Network) => compareVni(a.vni, b.vni)
 
 export interface ListNetworksOptions {
   readonly limit?: string | undefined
@@ -23,7 +24,7 @@ export const listNetworks = Effect.fn("Network.list")(function*(options: ListNet
   const networks = [...snapshot.networks.values()].sort(byVni)
   if (options.limit === undefined) return networks
   const matches = yield* Effect.fromResult(compileLimit(options.limit))
-  return networks.filter((n) => matches(n.description) || matches(String(n.vni)))
+  return networks.filter((n) => matches(n.description) || matches(n.vni))
 })
 
 /** The network with description `ref`, or VNI `ref` when all digits, as a list of zero or one. */
