@@ -6,7 +6,10 @@
 #                                        prints `PVC_TEST_CEPH_CONF=<dir>/ceph.conf`
 #   scripts/ceph.sh down <dir>           stops the daemons started in <dir> by their recorded PIDs, removes <dir>
 #   scripts/ceph.sh osd-add <dir> [dev]  creates and starts one more memstore OSD, prints its id ([dev] is only
-#                                        recorded: memstore needs no device)
+#                                        recorded: memstore needs no device); returns once the daemon leads its
+#                                        own session (nothing is left in the caller's process group). The OSD is
+#                                        not in the CRUSH map (osd_crush_update_on_start = false): the caller
+#                                        places it (`ceph osd crush add osd.<id> <weight> root=default host=<h>`)
 #   scripts/ceph.sh osd-stop <dir> <id>  stops the daemon started for OSD <id> (by PID), deletes its data
 #   scripts/ceph.sh osd-rm <dir> <id>    osd-stop, then purges the OSD from the cluster
 # Needs: apt-get install --no-install-recommends ceph-mon ceph-mgr ceph-osd ceph-common (installed on demand).
@@ -43,10 +46,24 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 ours() { [[ -r /proc/$1/cmdline ]] && tr '\0' ' ' <"/proc/$1/cmdline" | grep -qF -- "$conf"; }
 running() { local s; s=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1; [[ -n $s && $s != Z ]]; }
 
-spawn() {  # name binary args... — foreground daemon in its own session; $! is the daemon itself
-  local name=$1; shift
+# Session id of a process (field 6 of /proc/<pid>/stat; the command name before it may hold spaces).
+session_of() { local s; s=$(<"/proc/$1/stat") 2>/dev/null || return 1; s=${s##*) }; read -r _ _ _ sid _ <<<"$s"; echo "$sid"; }
+
+# name binary args... — foreground daemon in its own session. Returns only once the daemon leads its
+# session: until then it is still in this script's process group, and whoever ran this script may
+# signal that whole group when the script exits (effect's child-process spawner sends SIGTERM to the
+# group of a command that exits), killing a daemon that has not yet called setsid().
+spawn() {
+  local name=$1 pid; shift
   setsid "$@" -c "$conf" -f >>"$dir/log/$name.out" 2>&1 </dev/null &
-  echo $! >"$dir/pids/$name.pid"
+  pid=$!
+  echo "$pid" >"$dir/pids/$name.pid"
+  for _ in $(seq 1 1000); do
+    [[ $(session_of "$pid") == "$pid" ]] && return 0
+    running "$pid" || fail "$name exited at start; see $dir/log/$name.out"
+    sleep 0.01
+  done
+  fail "$name (pid $pid) did not lead its own session within 10 s"
 }
 
 stop_pids() {  # pidfile... : TERM, wait up to 5 s, KILL
@@ -122,7 +139,7 @@ auth_client_required = cephx
 auth_allow_insecure_global_id_reclaim = false
 keyring = $dir/keyring
 run_dir = $dir/run
-admin_socket = $dir/run/\$cluster-\$name.asok
+# daemons only (below): concurrent ceph/rbd clients sharing one socket path print "(17) File exists"
 crash_dir = $dir/crash
 osd_pool_default_size = 1
 osd_pool_default_min_size = 1
@@ -137,6 +154,9 @@ mon_warn_on_pool_no_app = false
 mon_data_avail_warn = 2
 mon_data_avail_crit = 1
 osd_objectstore = memstore
+# a starting OSD would put itself under host=$(hostname) while the agent places it under its node's
+# name (two CRUSH hosts); OSDs are placed explicitly instead (up: below; osd-add: by the caller)
+osd_crush_update_on_start = false
 
 [mon]
 mon_data = $dir/mon/\$cluster-\$id
@@ -144,12 +164,14 @@ mon_data = $dir/mon/\$cluster-\$id
 paxos_propose_interval = 0.05
 paxos_min_wait = 0.01
 log_file = $dir/log/\$name.log
+admin_socket = $dir/run/\$cluster-\$name.asok
 mon_cluster_log_file = $dir/log/cluster.log
 pid_file = $dir/run/\$name.pid
 
 [mgr]
 mgr_data = $dir/mgr/\$cluster-\$id
 log_file = $dir/log/\$name.log
+admin_socket = $dir/run/\$cluster-\$name.asok
 pid_file = $dir/run/\$name.pid
 mgr_initial_modules = iostat
 
@@ -157,6 +179,7 @@ mgr_initial_modules = iostat
 osd_data = $dir/osd/\$cluster-\$id
 keyring = \$osd_data/keyring
 log_file = $dir/log/\$name.log
+admin_socket = $dir/run/\$cluster-\$name.asok
 pid_file = $dir/run/\$name.pid
 memstore_device_bytes = $(( ${PVC_CEPH_OSD_GIB:-4} * 1073741824 ))
 osd_op_num_shards = 2
@@ -168,6 +191,7 @@ osd_recovery_max_active_hdd = 8
 
 [client]
 log_file = /dev/null
+admin_socket =
 EOF
 }
 
@@ -196,7 +220,13 @@ up() {
   cli config set mgr mgr/devicehealth/enable_monitoring false --force >/dev/null || true
   spawn mgr.x ceph-mgr -i x
   local n
-  for n in $(seq 1 "${PVC_CEPH_OSDS:-1}"); do say "osd.$(osd_add) started"; done
+  local n id weight host out; host=$(hostname -s)
+  weight=$(awk -v g="${PVC_CEPH_OSD_GIB:-4}" 'BEGIN { printf "%.4f", g / 1024 }')
+  for n in $(seq 1 "${PVC_CEPH_OSDS:-1}"); do
+    id=$(osd_add)
+    out=$(cli osd crush add "osd.$id" "$weight" root=default "host=$host" 2>&1) || fail "crush add osd.$id: $out"
+    say "osd.$id started, in CRUSH under host=$host"
+  done
   wait_ready
   printf 'export CEPH_CONF=%s\nexport PVC_TEST_CEPH_CONF=%s\n' "$conf" "$conf" >"$dir/env"
   trap - EXIT

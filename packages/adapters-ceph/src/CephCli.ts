@@ -1,4 +1,4 @@
-import { Context, Duration, Effect, Layer, Schema, Stream } from "effect"
+import { Clock, Context, Duration, Effect, Layer, Schema, Stream } from "effect"
 import { ChildProcess, ChildProcessSpawner } from "effect/process"
 import * as NodeServices from "@effect/platform-node/NodeServices"
 
@@ -11,7 +11,15 @@ export class CephCliFailed extends Schema.TaggedError<CephCliFailed>()("CephCliF
 
 export class CephCliTimedOut extends Schema.TaggedError<CephCliTimedOut>()("CephCliTimedOut", {
   argv: Schema.Array(Schema.String),
-  seconds: Schema.Number
+  seconds: Schema.Number,
+  reason: Schema.String
+}) {}
+
+/** A bounded wait for a state of Ceph gave up; `reason` is Ceph's last answer while waiting. */
+export class CephWaitExpired extends Schema.TaggedError<CephWaitExpired>()("CephWaitExpired", {
+  waitingFor: Schema.String,
+  seconds: Schema.Number,
+  reason: Schema.String
 }) {}
 
 /** The program succeeded but printed something our Schema does not accept. */
@@ -20,7 +28,29 @@ export class CephCliBadOutput extends Schema.TaggedError<CephCliBadOutput>()("Ce
   reason: Schema.String
 }) {}
 
-export type CephCliError = CephCliFailed | CephCliTimedOut | CephCliBadOutput
+export type CephCliError = CephCliFailed | CephCliTimedOut | CephCliBadOutput | CephWaitExpired
+
+/**
+ * The instant (epoch ms) by which the running command must have given up, so that whoever runs it
+ * can still answer: every CLI call and every wait of the command ends before it, with a reason.
+ * Undefined (the default): only each call's own deadline applies.
+ */
+export const CommandDeadline = Context.Reference<{ readonly giveUpAt: number | undefined }>(
+  "pvc/adapters-ceph/CommandDeadline",
+  { defaultValue: () => ({ giveUpAt: undefined }) }
+)
+
+/** Runs `self` so that its calls and waits give up before `within` has passed (keeping a moment to answer). */
+export const withinDeadline = (within: Duration.Input) => <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.flatMap(Clock.currentTimeMillis, (now) => {
+    const ms = Duration.toMillis(Duration.fromInputUnsafe(within))
+    return Effect.provideService(self, CommandDeadline, { giveUpAt: now + ms - Math.min(2000, ms / 10) })
+  })
+
+/** Milliseconds left before the command deadline (Infinity without one). */
+export const timeLeft: Effect.Effect<number> = CommandDeadline.use(({ giveUpAt }) =>
+  giveUpAt === undefined ? Effect.succeed(Infinity) : Effect.map(Clock.currentTimeMillis, (now) => giveUpAt - now)
+)
 
 export interface CephCliConfig {
   /** ceph.conf of the cluster; undefined = the tools' default (/etc/ceph/ceph.conf or $CEPH_CONF). */
@@ -55,6 +85,12 @@ export interface CephCliShape {
     argv: ReadonlyArray<string>,
     options?: { readonly timeout?: Duration.Input | undefined }
   ) => Effect.Effect<Output, CephCliFailed | CephCliTimedOut>
+  /** Like `run`, but a non-zero exit is an answer too (`ceph tell osd.*` prints what the live OSDs said). */
+  readonly attempt: (
+    tool: CephTool,
+    args: ReadonlyArray<string>,
+    options?: { readonly timeout?: Duration.Input | undefined }
+  ) => Effect.Effect<Output & { readonly exitCode: number }, CephCliTimedOut>
 }
 
 export class CephCli extends Context.Service<CephCli, CephCliShape>()("pvc/adapters-ceph/CephCli") {}
@@ -75,8 +111,7 @@ export const reasonOf = (stderr: string, stdout: string, exitCode: number): stri
 export const make = (config: CephCliConfig): Effect.Effect<CephCliShape, never, ChildProcessSpawner.ChildProcessSpawner> =>
   Effect.gen(function*() {
     const spawner = yield* ChildProcessSpawner.ChildProcessSpawner
-    const exec = (argv: ReadonlyArray<string>, options?: { readonly timeout?: Duration.Input | undefined }) => {
-      const timeout = Duration.fromInputUnsafe(options?.timeout ?? config.timeout)
+    const spawn = (argv: ReadonlyArray<string>) => {
       const [program, ...args] = argv
       return Effect.scoped(Effect.gen(function*() {
         const handle = yield* spawner.spawn(ChildProcess.make(program ?? "true", args, { stdin: "ignore" }))
@@ -84,20 +119,28 @@ export const make = (config: CephCliConfig): Effect.Effect<CephCliShape, never, 
           [collect(handle.stdout), collect(handle.stderr), handle.exitCode],
           { concurrency: "unbounded" }
         )
-        return { stdout, stderr, code: Number(code) }
-      })).pipe(
-        Effect.catch((e) => Effect.succeed({ stdout: "", stderr: String(e), code: 127 })),
-        Effect.flatMap(({ code, stderr, stdout }) =>
-          code === 0
-            ? Effect.succeed({ stdout, stderr })
-            : Effect.fail(new CephCliFailed({ argv, exitCode: code, reason: reasonOf(stderr, stdout, code) }))
-        ),
-        Effect.timeoutOrElse({
-          duration: timeout,
-          orElse: () => Effect.fail(new CephCliTimedOut({ argv, seconds: Duration.toSeconds(timeout) }))
-        })
-      )
+        return { stdout, stderr, exitCode: Number(code) }
+      })).pipe(Effect.catch((e) => Effect.succeed({ stdout: "", stderr: String(e), exitCode: 127 })))
     }
+    /** The call's own deadline, shortened to what is left of the command's. */
+    const bounded = (argv: ReadonlyArray<string>, timeout: Duration.Input | undefined) =>
+      Effect.flatMap(timeLeft, (left) => {
+        const ms = Math.max(0, Math.min(Duration.toMillis(Duration.fromInputUnsafe(timeout ?? config.timeout)), left))
+        const seconds = Math.round(ms / 100) / 10
+        const shown = argv.filter((a) => a !== "--conf" && a !== config.conf).join(" ")
+        return spawn(argv).pipe(Effect.timeoutOrElse({
+          duration: Duration.millis(ms),
+          orElse: () => Effect.fail(new CephCliTimedOut({ argv, seconds, reason: `'${shown}' gave no answer within ${seconds} s` }))
+        }))
+      })
+    const exec: CephCliShape["exec"] = (argv, options) =>
+      bounded(argv, options?.timeout).pipe(
+        Effect.flatMap(({ exitCode, stderr, stdout }) =>
+          exitCode === 0
+            ? Effect.succeed({ stdout, stderr })
+            : Effect.fail(new CephCliFailed({ argv, exitCode, reason: reasonOf(stderr, stdout, exitCode) }))
+        )
+      )
     const confArgs = config.conf === undefined ? [] : ["--conf", config.conf]
     const run: CephCliShape["run"] = (tool, args, options) => exec([tool, ...confArgs, ...args], options)
     const json: CephCliShape["json"] = (schema, tool, args, options) => {
@@ -110,7 +153,8 @@ export const make = (config: CephCliConfig): Effect.Effect<CephCliShape, never, 
         )
       )
     }
-    return { run, json, exec }
+    const attempt: CephCliShape["attempt"] = (tool, args, options) => bounded([tool, ...confArgs, ...args], options?.timeout)
+    return { run, json, exec, attempt }
   })
 
 export const layerNoDeps = (config: CephCliConfig): Layer.Layer<CephCli, never, ChildProcessSpawner.ChildProcessSpawner> =>

@@ -77,8 +77,18 @@ export const RbdInfo = Schema.Struct({ name: Schema.String, size: Schema.Number 
 /** `rbd snap ls --format json pool/image`. */
 export const RbdSnapList = Schema.Array(Schema.Struct({ id: Schema.Number, name: Schema.String, size: Schema.Number }))
 
-/** `ceph osd safe-to-destroy <id> --format json`: exit code 0 even when unsafe. */
-export const SafeToDestroy = Schema.Struct({ safe_to_destroy: Schema.Array(Schema.Number) })
+/** A stats sequence number of an OSD: epoch << 32 | counter, beyond 2^53 on an old cluster. */
+const StatSeq = Schema.BigIntFromString
+
+/** `ceph osd last-stat-seq osd.<id>`: the last stats sequence number the manager has from that OSD. */
+export const LastStatSeq = Schema.Trim.pipe(Schema.decodeTo(StatSeq))
+
+/** `ceph tell osd.* flush_pg_stats` prints `osd.<id>: <seq>` for every OSD that answered. */
+export const parseFlushedSeqs = (stdout: string): ReadonlyArray<{ readonly osd: string; readonly seq: bigint }> =>
+  stdout.split("\n").flatMap((line) => {
+    const m = /^osd\.(\d+): (\d+)\s*$/.exec(line.trim())
+    return m?.[1] !== undefined && m[2] !== undefined ? [{ osd: m[1], seq: BigInt(m[2]) }] : []
+  })
 
 /** `rbd ls --format json pool`. */
 export const RbdList = Schema.Array(Schema.String)

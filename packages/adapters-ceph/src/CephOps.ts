@@ -1,15 +1,25 @@
-import { Duration, Effect, Schedule, Schema } from "effect"
-import { CephCli, CephCliFailed, type CephCliError } from "./CephCli.ts"
+import { Clock, Duration, Effect, Schema } from "effect"
 import {
+  CephCli,
+  CephCliBadOutput,
+  CephCliFailed,
+  type CephCliError,
+  CephWaitExpired,
+  CommandDeadline,
+  reasonOf,
+  timeLeft
+} from "./CephCli.ts"
+import {
+  LastStatSeq,
   OsdDf,
   OsdDump,
   OsdStatusRow,
   osdStats,
+  parseFlushedSeqs,
   parseOsdStatusTable,
   poolStats,
   RadosDf,
-  RbdInfo,
-  SafeToDestroy
+  RbdInfo
 } from "./CephJson.ts"
 
 /** How OSD daemons come into being and go away on a node (Ceph itself only knows ids). */
@@ -72,15 +82,60 @@ export const osdOut = (id: string) => ceph(["osd", "out", id])
 
 export const osdDump = CephCli.use((cli) => cli.json(OsdDump, "ceph", ["osd", "dump"]))
 
-const osdIsUp = (id: string) =>
-  osdDump.pipe(Effect.map((d) => d.osds.some((o) => String(o.osd) === id && o.up === 1 && o.in === 1)))
+/** What one look at Ceph found: the awaited state, or why not yet, in Ceph's words. */
+export type Probe = { readonly done: true } | { readonly done: false; readonly why: string }
+const done: Probe = { done: true }
+const notYet = (why: string): Probe => ({ done: false, why })
 
-/** Polls Ceph's own state until `check` holds; the caller's deadline bounds it. */
-const until = <E>(check: Effect.Effect<boolean, E, CephCli>) =>
-  check.pipe(
-    Effect.repeat({ schedule: Schedule.spaced(Duration.millis(250)), until: (ok: boolean) => ok }),
-    Effect.asVoid
-  )
+export interface WaitSpec {
+  /** What is awaited, for the reason: "osd.3 to come up". */
+  readonly waitingFor: string
+  /** Longest wait (the command deadline may shorten it). */
+  readonly atMost: Duration.Input
+  /** Of the time left to the command, how much to keep for what follows the wait. */
+  readonly keep: (leftMs: number) => number
+  readonly every: Duration.Input
+}
+
+/**
+ * Looks at Ceph every `every` until `probe` is done. Bounded by `atMost` and by the command deadline
+ * (less what the command still needs); on giving up fails with Ceph's last answer as the reason.
+ * A probe that fails (a CLI error, or a call cut short by the bound) is an answer too.
+ */
+export const waitFor = Effect.fnUntraced(function*<R>(spec: WaitSpec, probe: Effect.Effect<Probe, CephCliError, R>) {
+  const left = yield* timeLeft
+  const budget = Math.min(Duration.toMillis(Duration.fromInputUnsafe(spec.atMost)), left - spec.keep(left))
+  const stopAt = (yield* Clock.currentTimeMillis) + budget
+  const seconds = Math.max(0, Math.round(budget / 100) / 10)
+  let last: string | undefined
+  while (true) {
+    const remaining = stopAt - (yield* Clock.currentTimeMillis)
+    if (remaining <= 0) {
+      const why = last ?? "no time left before the command's deadline"
+      return yield* new CephWaitExpired({
+        waitingFor: spec.waitingFor,
+        seconds,
+        reason: `${why} (gave up after ${seconds} s waiting for ${spec.waitingFor})`
+      })
+    }
+    const answer = yield* probe.pipe(
+      Effect.catch((e): Effect.Effect<Probe> => Effect.succeed(notYet(e._tag === "CephCliTimedOut" && last !== undefined ? last : e.reason))),
+      Effect.provideService(CommandDeadline, { giveUpAt: stopAt })
+    )
+    if (answer.done) return
+    last = answer.why
+    yield* Effect.sleep(Duration.millis(Math.min(Duration.toMillis(Duration.fromInputUnsafe(spec.every)), remaining)))
+  }
+})
+
+/** Ceph's own view of OSD `id`: up and in, or what it is instead. */
+const osdUpAndIn = (id: string) =>
+  osdDump.pipe(Effect.map((d): Probe => {
+    const o = d.osds.find((x) => String(x.osd) === id)
+    if (o === undefined) return notYet(`osd.${id} is not in the OSD map`)
+    if (o.up !== 1) return notYet(`osd.${id} is down (its daemon is not running?)`)
+    return o.in === 1 ? done : notYet(`osd.${id} is up but out`)
+  }))
 
 export const osdAdd = Effect.fn("CephOps.osdAdd")(function*(
   provisioner: OsdProvisioner,
@@ -90,22 +145,70 @@ export const osdAdd = Effect.fn("CephOps.osdAdd")(function*(
 ) {
   const id = yield* provisioner.create(device)
   yield* ceph(["osd", "crush", "add", `osd.${id}`, weight, "root=default", `host=${node}`])
-  yield* until(osdIsUp(id))
+  yield* waitFor(
+    { waitingFor: `osd.${id} to come up and in`, atMost: "2 minutes", keep: (ms) => Math.min(2000, ms / 10), every: "250 millis" },
+    osdUpAndIn(id)
+  )
   return id
 })
 
-const flushPgStats = CephCli.use((cli) => cli.run("ceph", ["tell", "osd.*", "flush_pg_stats"])).pipe(Effect.ignore)
-
+/** `ceph osd safe-to-destroy` in its plain form: exit 0 only when safe (the JSON form exits 0 regardless). */
 const safeToDestroy = (id: string) =>
-  flushPgStats.pipe(
-    Effect.andThen(CephCli.use((cli) => cli.json(SafeToDestroy, "ceph", ["osd", "safe-to-destroy", id]))),
-    Effect.map((r) => r.safe_to_destroy.some((n) => String(n) === id))
+  CephCli.use((cli) => cli.run("ceph", ["osd", "safe-to-destroy", id])).pipe(
+    Effect.as(done),
+    Effect.catchTag("CephCliFailed", (e) => Effect.succeed(notYet(e.reason)))
+  )
+
+/** Asks every live OSD to send its PG stats now; the sequence numbers they will carry. */
+const flushPgStats = CephCli.use((cli) => cli.attempt("ceph", ["tell", "osd.*", "flush_pg_stats"])).pipe(
+  Effect.flatMap((out) => {
+    const seqs = parseFlushedSeqs(out.stdout)
+    return seqs.length > 0
+      ? Effect.succeed(seqs)
+      : Effect.fail(new CephCliFailed({ argv: ["ceph", "tell", "osd.*", "flush_pg_stats"], exitCode: out.exitCode, reason: reasonOf(out.stderr, out.stdout, out.exitCode) }))
+  })
+)
+
+/** Whether the manager holds the stats each OSD sent with its flush. */
+const statsCaughtUp = (seqs: ReadonlyArray<{ readonly osd: string; readonly seq: bigint }>) =>
+  CephCli.use((cli) =>
+    Effect.forEach(seqs, ({ osd, seq }) =>
+      cli.run("ceph", ["osd", "last-stat-seq", `osd.${osd}`]).pipe(
+        Effect.flatMap(({ stdout }) =>
+          Schema.decodeUnknownEffect(LastStatSeq)(stdout).pipe(
+            Effect.mapError((e) => new CephCliBadOutput({ argv: ["ceph", "osd", "last-stat-seq", `osd.${osd}`], reason: e.message.slice(0, 200) }))
+          )
+        ),
+        Effect.map((last) => last >= seq ? undefined : `osd.${osd} has not reported its PG stats since the flush (last-stat-seq ${last} < ${seq})`)
+      ), { concurrency: 4 })
+  ).pipe(Effect.map((lagging): Probe => {
+    const why = lagging.find((w) => w !== undefined)
+    return why === undefined ? done : notYet(why)
+  }))
+
+/**
+ * Whether OSD `id` holds no data that is needed: `safe-to-destroy`, and when that says yes, again on
+ * fresh stats (flushed, and the manager caught up), since stale stats can call an OSD safe too early.
+ */
+const drained = (id: string) =>
+  safeToDestroy(id).pipe(
+    Effect.flatMap((first) =>
+      !first.done ? Effect.succeed(first) : flushPgStats.pipe(
+        Effect.flatMap((seqs) =>
+          waitFor({ waitingFor: "fresh PG stats", atMost: "30 seconds", keep: () => 0, every: "100 millis" }, statsCaughtUp(seqs))
+        ),
+        Effect.andThen(safeToDestroy(id))
+      )
+    )
   )
 
 /** out → wait until its PGs live elsewhere → stop the daemon → purge (zk-layout §5.1 osd_remove). */
 export const osdRemove = Effect.fn("CephOps.osdRemove")(function*(provisioner: OsdProvisioner, id: string) {
   yield* osdOut(id)
-  yield* until(safeToDestroy(id))
+  yield* waitFor(
+    { waitingFor: `osd.${id} to drain`, atMost: "10 minutes", keep: (ms) => Math.min(15_000, ms / 4), every: "1 second" },
+    drained(id)
+  )
   yield* provisioner.stop(id)
   yield* ceph(["osd", "down", id]).pipe(Effect.ignore)
   yield* ceph(["osd", "purge", id, "--yes-i-really-mean-it"])
