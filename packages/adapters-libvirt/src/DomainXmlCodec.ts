@@ -10,7 +10,7 @@ import {
   VmUuid
 } from "@pvc/core"
 import { Result } from "effect"
-import { memoryMiB } from "./MemoryUnits.ts"
+import { memoryJson } from "./MemoryUnits.ts"
 import { attr, children, childNames, path, readXml, startIndexOf, text, type XmlElement } from "./XmlTree.ts"
 
 /** Shown for absent descriptive values (description, memory, vcpu, topology). */
@@ -26,7 +26,7 @@ const memory = (domain: XmlElement): number | string => {
   const element = path(domain, "memory")
   const value = text(element)
   if (value === undefined) return notAvailable
-  return memoryMiB(value, attr(element, "unit")) ?? value
+  return memoryJson(value, attr(element, "unit"))
 }
 
 const vcpuTopology = (domain: XmlElement): string => {

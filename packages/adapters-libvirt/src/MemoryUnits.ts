@@ -28,3 +28,19 @@ export const memoryMiB = (value: string, unit: string | undefined): number | und
   const mib = Math.round((Number(trimmed) * perUnit) / mebibyte)
   return Number.isSafeInteger(mib) ? mib : undefined
 }
+
+const KIB_PER_MIB = 1024
+const MIB_PER_GIB = 1024
+
+/**
+ * The VM JSON `memory` as the original API shows it (zk-layout §3): whole MiB as an integer when
+ * `unit` is exactly `KiB` (truncated like Python's `int(n / 1024)`, never rounded) or `GiB`, and
+ * otherwise the element's text as written — for `MiB`, and also with no `unit` at all, although
+ * libvirt then reads KiB. A value that is not a decimal number stays text whatever the unit.
+ */
+export const memoryJson = (value: string, unit: string | undefined): number | string => {
+  const trimmed = value.trim()
+  if ((unit !== "KiB" && unit !== "GiB") || !isDecimal(trimmed)) return value
+  const mib = unit === "KiB" ? Math.trunc(Number(trimmed) / KIB_PER_MIB) : Number(trimmed) * MIB_PER_GIB
+  return Number.isSafeInteger(mib) ? mib : value
+}

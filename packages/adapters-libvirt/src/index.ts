@@ -1,6 +1,6 @@
 export * from "./DomainXmlLayer.ts"
 export { absent, decodeDomainXml, notAvailable } from "./DomainXmlCodec.ts"
-export { bytesPerUnit, memoryMiB } from "./MemoryUnits.ts"
+export { bytesPerUnit, memoryJson, memoryMiB } from "./MemoryUnits.ts"
 export { maxXmlBytes, maxXmlDepth } from "./XmlTree.ts"
 export { layerTestDriver, layerVirsh, makeTestDriverSession, makeVirshDomainDriver } from "./VirshDomainDriver.ts"
 export { makeVirshSession, type VirshReply, type VirshSession } from "./VirshSession.ts"

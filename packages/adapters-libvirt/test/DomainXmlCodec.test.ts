@@ -3,7 +3,7 @@ import type { DomainDefinition, InvalidDomainXml } from "@pvc/core"
 import { Result } from "effect"
 import * as fc from "fast-check"
 import { decodeDomainXml } from "../src/DomainXmlCodec.ts"
-import { memoryMiB } from "../src/MemoryUnits.ts"
+import { memoryJson, memoryMiB } from "../src/MemoryUnits.ts"
 import { arbDomainXml, demoXml, minimalXml } from "./fixtures/DomainXmlFixtures.ts"
 
 const fixedUuid = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"
@@ -137,38 +137,66 @@ describe("DomainXml codec: details", () => {
 })
 
 describe("DomainXml codec: memory", () => {
-  const cases: ReadonlyArray<readonly [string, string | undefined, number]> = [
-    ["1048576", undefined, 1024],
+  const memoryOf = (value: string, unit: string | undefined) => {
+    const attr = unit === undefined ? "" : ` unit='${unit}'`
+    return accepted(`<domain><name>m</name><memory${attr}>${value}</memory></domain>`).details.memory
+  }
+
+  // zk-layout §3: an int for exactly `KiB` (truncated) and `GiB`, the text as written otherwise.
+  const shown: ReadonlyArray<readonly [string, string | undefined, number | string]> = [
+    ["2048", "MiB", "2048"],
+    ["2097152", undefined, "2097152"],
     ["1048576", "KiB", 1024],
-    ["1048576", "k", 1024],
-    ["1024", "MiB", 1024],
-    ["1024", "M", 1024],
+    ["2048000", "KiB", 2000],
+    ["1048575", "KiB", 1023],
+    ["1536", "KiB", 1],
+    ["512", "KiB", 0],
     ["4", "GiB", 4096],
-    ["4", "G", 4096],
-    ["1", "TiB", 1048576],
-    ["1", "T", 1048576],
-    ["1073741824", "b", 1024],
-    ["1073741824", "bytes", 1024],
-    ["1024000", "KB", 977],
-    ["1000", "MB", 954],
-    ["2", "GB", 1907],
-    ["1", "TB", 953674],
-    ["512", "KiB", 1],
-    [" 2048 ", " mib ", 2048]
+    [" 4 ", "GiB", 4096],
+    ["1048576", "k", "1048576"],
+    ["1024", "M", "1024"],
+    ["4", "G", "4"],
+    ["1", "TiB", "1"],
+    ["1073741824", "bytes", "1073741824"],
+    ["lots", "KiB", "lots"],
+    ["-5", "GiB", "-5"],
+    ["99999999999999999999", "GiB", "99999999999999999999"]
   ]
-  for (const [value, unit, mib] of cases) {
-    it(`${value} ${unit ?? "(no unit)"} is ${mib} MiB`, () => {
-      assert.strictEqual(memoryMiB(value, unit), mib)
-      const attr = unit === undefined ? "" : ` unit='${unit}'`
-      assert.strictEqual(accepted(`<domain><name>m</name><memory${attr}>${value}</memory></domain>`).details.memory, mib)
+  for (const [value, unit, json] of shown) {
+    it(`<memory unit=${unit ?? "(none)"}>${value}</memory> is shown as ${JSON.stringify(json)}`, () => {
+      assert.strictEqual(memoryOf(value, unit), json)
+      assert.strictEqual(memoryJson(value, unit), json)
     })
   }
 
-  it("keeps libvirt's text when the unit or value does not convert", () => {
-    assert.strictEqual(accepted("<domain><name>m</name><memory unit='furlong'>3</memory></domain>").details.memory, "3")
-    assert.strictEqual(accepted("<domain><name>m</name><memory>lots</memory></domain>").details.memory, "lots")
-    assert.strictEqual(accepted("<domain><name>m</name><memory>-5</memory></domain>").details.memory, "-5")
+  it("KiB is whole MiB rounded down, never up", () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 40 }), (kib) =>
+      memoryJson(String(kib), "KiB") === Math.floor(kib / 1024)))
   })
+
+  it("any unit but KiB and GiB shows the text as written", () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 0, max: 2 ** 30 }),
+      fc.constantFrom(undefined, "MiB", "M", "k", "b", "KB"),
+      (n, unit) => memoryJson(String(n), unit) === String(n)
+    ))
+  })
+
+  const converted: ReadonlyArray<readonly [string, string | undefined, number]> = [
+    ["1048576", undefined, 1024],
+    ["1048576", "KiB", 1024],
+    ["1024", "M", 1024],
+    ["1", "TiB", 1048576],
+    ["1073741824", "bytes", 1024],
+    ["1024000", "KB", 977],
+    ["2", "GB", 1907],
+    [" 2048 ", " mib ", 2048]
+  ]
+  for (const [value, unit, mib] of converted) {
+    it(`memoryMiB: ${value} ${unit ?? "(no unit)"} is ${mib} MiB as libvirt reads it`, () => {
+      assert.strictEqual(memoryMiB(value, unit), mib)
+    })
+  }
 
   it("whole MiB in binary units convert exactly", () => {
     fc.assert(fc.property(

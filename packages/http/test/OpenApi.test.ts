@@ -2,7 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { OpenApi } from "effect/http-api"
 import { PvcApi } from "../src/api/PvcApi.ts"
 
-/** Every method and route of api-manual.md. */
+/** Every method and route of api-manual.md, plus the original's storage root (`GET /api/v1/storage`). */
 const MANUAL = `
 GET /api/v1
 GET /api/v1/auth/login
@@ -43,6 +43,7 @@ GET /api/v1/network/{network}/acl
 GET /api/v1/network/{network}/acl/{acl}
 POST /api/v1/network/{network}/acl/{acl}/add
 POST /api/v1/network/{network}/acl/{acl}/remove
+GET /api/v1/storage
 GET /api/v1/storage/ceph
 GET /api/v1/storage/ceph/status
 GET /api/v1/storage/ceph/df
@@ -76,9 +77,9 @@ describe("OpenAPI document derived from the HttpApi declarations", () => {
     Object.entries(item as Record<string, Operation>).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, op }))
   )
 
-  it("holds exactly the manual's 62 routes", () => {
+  it("holds exactly the manual's 62 routes and the storage root", () => {
     assert.deepStrictEqual(operations.map((o) => o.key).sort(), [...MANUAL].sort())
-    assert.strictEqual(operations.length, 62)
+    assert.strictEqual(operations.length, 63)
   })
 
   it("documents mandatory values as required and failures as 510", () => {
@@ -86,8 +87,27 @@ describe("OpenAPI document derived from the HttpApi declarations", () => {
     const required = (define.parameters ?? []).filter((p) => p.in === "query" && p.required === true).map((p) => p.name)
     assert.deepStrictEqual(required, ["xml"])
     for (const { key, op } of operations) {
-      if (!key.includes("/auth/") && key !== "GET /api/v1") assert.property(op.responses, "510", key)
+      if (!key.includes("/auth/") && key !== "GET /api/v1" && key !== "GET /api/v1/storage") {
+        assert.property(op.responses, "510", key)
+      }
     }
     assert.property(operations.find((o) => o.key === "GET /api/v1")!.op.responses, "209")
+  })
+
+  // zk-layout §9: the value types the original answers (strings stay strings).
+  const itemOf = (path: string): Record<string, { type?: string; anyOf?: Array<{ type: string }> }> => {
+    const ok = operations.find((o) => o.key === `GET ${path}`)!.op.responses["200"] as {
+      content: { "application/json": { schema: { items?: { properties: object }; properties?: object } } }
+    }
+    const schema = ok.content["application/json"].schema
+    return (schema.items?.properties ?? schema.properties) as Record<string, { type?: string; anyOf?: Array<{ type: string }> }>
+  }
+
+  it("says network vni and ACL order are strings, VM memory an integer or a string, ceph_data a string", () => {
+    assert.strictEqual(itemOf("/api/v1/network")["vni"]!.type, "string")
+    assert.strictEqual(itemOf("/api/v1/network/{network}/acl")["order"]!.type, "string")
+    assert.deepStrictEqual(itemOf("/api/v1/vm")["memory"]!.anyOf!.map((s) => s.type), ["integer", "string"])
+    assert.strictEqual(itemOf("/api/v1/storage/ceph")["ceph_data"]!.type, "string")
+    assert.deepStrictEqual(Object.keys(itemOf("/api/v1/storage")), ["message"])
   })
 })

@@ -26,7 +26,7 @@ describe("VM routes", () => {
     const build1 = (body as Array<VmJson>)[0]!
     assert.strictEqual(build1["migrated"], "from hv2")
     assert.strictEqual(build1["last_node"], "hv2")
-    assert.strictEqual(build1["memory"], 4096)
+    assert.strictEqual(build1["memory"], "4096")
     assert.strictEqual(build1["vcpu_topology"], "2/2/1")
     assert.isArray(build1["disks"])
   })
@@ -78,7 +78,7 @@ describe("VM routes", () => {
     const xml = domainXml({ name: "web1", uuid: "bd849578-3b6a-4f2e-9d1c-6a7e2f0c4b11", memoryMiB: 4096, vcpus: 4 })
     await expectOk(api, "/api/v1/vm/web1/modify", { xml, flag_restart: "" })
     const web1 = await vm(api, "web1")
-    assert.strictEqual(web1["memory"], 4096)
+    assert.strictEqual(web1["memory"], "4096")
     assert.strictEqual(web1["state"], "restart")
     await expectFailure(api, "POST", "/api/v1/vm/web1/modify", "Missing value 'xml'.")
     await expectFailure(api, "POST", "/api/v1/vm/web1/modify", /^The UUID of VM 'web1' cannot change/, { xml: newXml("web1") })

@@ -17,6 +17,8 @@ export class GeneralApi extends HttpApiGroup.make("general").add(
     success: [Message, HttpApiSchema.Empty(302)],
     error: AuthFailure
   }).annotate(OpenApi.Description, "Start a session (signed cookie) and redirect to /api/v1."),
+  HttpApiEndpoint.get("storage", "/api/v1/storage", { success: Message })
+    .annotate(OpenApi.Description, "Root of the storage section: a message, without authentication, as the original answers."),
   HttpApiEndpoint.get("logoutGet", "/api/v1/auth/logout", { success: Message }),
   HttpApiEndpoint.post("logout", "/api/v1/auth/logout", { success: Message })
 ) {}

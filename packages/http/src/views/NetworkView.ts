@@ -7,7 +7,7 @@ const storedFlag = (value: boolean): string => value ? "True" : "False"
 
 // `vni` is the key as stored, `order` the stored text: JSON strings as the original API answers (zk-layout §9).
 export const NetworkJson = Schema.Struct({
-  vni: Schema.String,
+  vni: Schema.String.annotate({ description: "The VNI as stored: the /networks key text, e.g. \"1000\"." }),
   description: Schema.String,
   type: Schema.String,
   domain: Schema.String,
@@ -52,7 +52,10 @@ export const leaseJson = (lease: DhcpLease | DhcpReservation): LeaseJson =>
 
 export const AclJson = Schema.Struct({
   direction: Schema.String,
-  order: Schema.String,
+  order: Schema.String.annotate({
+    description: "Position as stored, e.g. \"0\"; the node daemons apply the rules in the string order of these " +
+      "values, zero-padded (\"00\" … \"11\") when a direction has more than ten rules (docs/acl-order.md)."
+  }),
   description: Schema.String,
   rule: Schema.String
 })

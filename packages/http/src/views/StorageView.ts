@@ -31,13 +31,26 @@ export const snapshotJson = (s: Snapshot): typeof SnapshotJson.Type => ({
   stats: s.stats
 })
 
-/** `GET /storage/ceph` and `/df` (zk-layout §5, §9); no primary shows as stored, `none`. */
+// Python's str.isspace() set: what the original's `.rstrip()` removes (JS \s differs in \x1c-\x1f, \x85, \ufeff).
+const PY_SPACE = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/
+
+/** Python's `text.rstrip()` (a scan from the end: no regex backtracking over long inner runs). */
+export const pythonRstrip = (text: string): string => {
+  let end = text.length
+  while (end > 0 && PY_SPACE.test(text.charAt(end - 1))) end--
+  return text.slice(0, end)
+}
+
+/**
+ * `GET /storage/ceph` and `/df` (zk-layout §5, §9); no primary shows as stored, `none`.
+ * `ceph_data` is the stored text with trailing whitespace stripped, as the original returns it.
+ */
 export const CephJson = Schema.Struct({
   type: Schema.Literals(["status", "utilization"]),
   primary_node: Schema.String,
-  ceph_data: Schema.String
+  ceph_data: Schema.String.annotate({ description: "The stored text, trailing whitespace stripped." })
 })
 export const cephJson = (
   type: "status" | "utilization",
   report: { readonly primaryNode: string | null; readonly text: string }
-): typeof CephJson.Type => ({ type, primary_node: report.primaryNode ?? "none", ceph_data: report.text })
+): typeof CephJson.Type => ({ type, primary_node: report.primaryNode ?? "none", ceph_data: pythonRstrip(report.text) })

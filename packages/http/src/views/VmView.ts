@@ -12,7 +12,10 @@ export const VmJson = Schema.Struct({
   migrated: Schema.String,
   failed_reason: Schema.String,
   description: Schema.String,
-  memory: Schema.Union([Schema.Int, Schema.String]),
+  memory: Schema.Union([Schema.Int, Schema.String]).annotate({
+    description: "MiB as an integer when the XML's <memory> unit is KiB (rounded down) or GiB; otherwise the " +
+      "element's text as written, e.g. \"2048\" for MiB or when there is no unit (zk-layout §3)."
+  }),
   vcpu: Schema.String,
   vcpu_topology: Schema.String,
   networks: Schema.Array(Schema.Struct({

@@ -69,7 +69,7 @@ export const domainXmlSuite = (name: string, codec: Layer.Layer<DomainXml>, opti
       assert.strictEqual(domain.xml, domainXml(demoSpec))
       assert.deepStrictEqual(domain.rbdList.map(String), ["vms/demo-web_disk0", "vms/demo-web_disk1"])
       assert.strictEqual(domain.details.description, "web & app <server>")
-      assert.strictEqual(domain.details.memory, 2048)
+      assert.strictEqual(domain.details.memory, "2048")
       assert.strictEqual(domain.details.vcpu, "2")
       assert.deepStrictEqual(domain.details.networks.map((n) => [n.type, n.mac, n.source, n.model]), [
         ["bridge", "52:54:00:ab:cd:01", "vmbr100", "virtio"]
@@ -103,7 +103,8 @@ export const domainXmlSuite = (name: string, codec: Layer.Layer<DomainXml>, opti
             const domain = yield* parse(domainXml(spec))
             assert.strictEqual(domain.uuid, spec.uuid)
             assert.strictEqual(domain.name, spec.name)
-            assert.strictEqual(domain.details.memory, spec.memoryMiB)
+            // `unit='MiB'`: shown as the text written (zk-layout §3).
+            assert.strictEqual(domain.details.memory, String(spec.memoryMiB))
             assert.strictEqual(domain.details.vcpu, String(spec.vcpus))
             assert.strictEqual(domain.details.description, spec.description ?? "N/A")
             assert.deepStrictEqual(domain.rbdList.map(String), [...(spec.rbdDisks ?? [])])
