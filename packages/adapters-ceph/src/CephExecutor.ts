@@ -1,28 +1,14 @@
 import { Duration, Effect } from "effect"
 import { CephCommand, CephCommandFailed, CephCommandTimedOut, StoreUnavailable } from "@pvc/core"
+import { Layout, type ZkClient, type ZkError } from "@pvc/adapters-zk"
 import type { CephCli, CephCliError } from "./CephCli.ts"
 import * as Ops from "./CephOps.ts"
 import { encode } from "./CommandWire.ts"
-import { type ZkFailed, ZkSession } from "./ZkSession.ts"
+import * as Zk from "./ZkOps.ts"
 
-/** Key paths of zk-layout §5. */
-export const Keys = {
-  ceph: "/ceph",
-  cmd: "/ceph/cmd",
-  radosdf: "/ceph/radosdf",
-  primary: "/primary_node",
-  osd: (id: string) => `/ceph/osds/${id}`,
-  osds: "/ceph/osds",
-  pool: (p: string) => `/ceph/pools/${p}`,
-  pools: "/ceph/pools",
-  volumes: (p: string) => `/ceph/volumes/${p}`,
-  volume: (p: string, v: string) => `/ceph/volumes/${p}/${v}`,
-  snapshots: (p: string) => `/ceph/snapshots/${p}`,
-  snapshotsOf: (p: string, v: string) => `/ceph/snapshots/${p}/${v}`,
-  snapshot: (p: string, v: string, s: string) => `/ceph/snapshots/${p}/${v}/${s}`
-}
+const Keys = Layout.Paths
 
-type Env = CephCli | ZkSession
+type Env = CephCli | ZkClient
 
 /**
  * Runs one storage command as the responsible node does: the Ceph CLI, then the `/ceph/...`
@@ -31,38 +17,38 @@ type Env = CephCli | ZkSession
 export const execute = (
   command: CephCommand,
   provisioner: Ops.OsdProvisioner
-): Effect.Effect<void, CephCliError | ZkFailed, Env> =>
-  ZkSession.use((zk) =>
+): Effect.Effect<void, CephCliError | ZkError, Env> =>
+  Effect.suspend((): Effect.Effect<void, CephCliError | ZkError, Env> =>
     CephCommand.$match(command, {
       OsdAdd: ({ node, device, weight }) =>
         Ops.osdAdd(provisioner, node, device, weight).pipe(
           Effect.flatMap((id) =>
-            zk.writeData([[Keys.osd(id), ""], [`${Keys.osd(id)}/node`, node], [`${Keys.osd(id)}/device`, device], [`${Keys.osd(id)}/stats`, "{}"]])
+            Zk.writeData([[Keys.osd(id), ""], [Keys.osdKey(id, "node"), node], [Keys.osdKey(id, "device"), device], [Keys.osdKey(id, "stats"), "{}"]])
           )
         ),
-      OsdRemove: ({ id }) => Ops.osdRemove(provisioner, id).pipe(Effect.andThen(zk.deleteTrees([Keys.osd(id)]))),
+      OsdRemove: ({ id }) => Ops.osdRemove(provisioner, id).pipe(Effect.andThen(Zk.deleteTrees([Keys.osd(id)]))),
       OsdIn: ({ id }) => Ops.osdIn(id),
       OsdOut: ({ id }) => Ops.osdOut(id),
       OsdSet: ({ option }) => Ops.osdSet(option),
       OsdUnset: ({ option }) => Ops.osdUnset(option),
       PoolAdd: ({ name, pgs }) =>
         Ops.poolCreate(name, String(pgs)).pipe(
-          Effect.andThen(zk.writeData([
+          Effect.andThen(Zk.writeData([
             [Keys.pool(name), ""],
-            [`${Keys.pool(name)}/pgs`, String(pgs)],
-            [`${Keys.pool(name)}/stats`, "{}"],
+            [Keys.poolKey(name, "pgs"), String(pgs)],
+            [Keys.poolKey(name, "stats"), "{}"],
             [Keys.volumes(name), ""],
             [Keys.snapshots(name), ""]
           ]))
         ),
       PoolRemove: ({ name }) =>
         Ops.poolDelete(name).pipe(
-          Effect.andThen(zk.deleteTrees([Keys.pool(name), Keys.volumes(name), Keys.snapshots(name)]))
+          Effect.andThen(Zk.deleteTrees([Keys.pool(name), Keys.volumes(name), Keys.snapshots(name)]))
         ),
       VolumeAdd: ({ pool, name, bytes }) =>
         Ops.rbdCreate(pool, name, bytes).pipe(
           Effect.flatMap((info) =>
-            zk.writeData([
+            Zk.writeData([
               [Keys.volume(pool, name), ""],
               [`${Keys.volume(pool, name)}/stats`, info],
               [Keys.snapshotsOf(pool, name), ""]
@@ -71,16 +57,16 @@ export const execute = (
         ),
       VolumeRemove: ({ pool, name }) =>
         Ops.rbdRemove(pool, name).pipe(
-          Effect.andThen(zk.deleteTrees([Keys.volume(pool, name), Keys.snapshotsOf(pool, name)]))
+          Effect.andThen(Zk.deleteTrees([Keys.volume(pool, name), Keys.snapshotsOf(pool, name)]))
         ),
       SnapshotAdd: ({ pool, volume, name }) =>
         Ops.snapCreate(pool, volume, name).pipe(
-          Effect.andThen(zk.writeData([[Keys.snapshot(pool, volume, name), ""], [`${Keys.snapshot(pool, volume, name)}/stats`, "{}"]]))
+          Effect.andThen(Zk.writeData([[Keys.snapshot(pool, volume, name), ""], [`${Keys.snapshot(pool, volume, name)}/stats`, "{}"]]))
         ),
       // pvcd deletes the key before `rbd snap rm`; we delete it only once Ceph agreed, so a
       // refused removal leaves the snapshot listed (same keys on success).
       SnapshotRemove: ({ pool, volume, name }) =>
-        Ops.snapRemove(pool, volume, name).pipe(Effect.andThen(zk.deleteTrees([Keys.snapshot(pool, volume, name)])))
+        Ops.snapRemove(pool, volume, name).pipe(Effect.andThen(Zk.deleteTrees([Keys.snapshot(pool, volume, name)])))
     })
   )
 
@@ -90,32 +76,31 @@ export const refresh = (options: {
   readonly primary: boolean
   /** Refresh the stats of OSDs whose `node` key names this node; undefined = every OSD. */
   readonly node: string | undefined
-}): Effect.Effect<void, CephCliError | ZkFailed, Env> =>
+}): Effect.Effect<void, CephCliError | ZkError, Env> =>
   Effect.gen(function*() {
-    const zk = yield* ZkSession
     const writes: Array<readonly [string, string]> = []
     if (options.primary) {
       const [status, df, pools] = yield* Effect.all([Ops.statusText, Ops.radosDfText, Ops.poolStatsAll], { concurrency: "unbounded" })
       writes.push([Keys.ceph, status], [Keys.radosdf, df])
-      for (const name of yield* zk.children(Keys.pools)) {
+      for (const name of yield* Zk.children(Keys.pools)) {
         const stats = pools.get(name)
-        if (stats !== undefined) writes.push([`${Keys.pool(name)}/stats`, JSON.stringify(stats)])
+        if (stats !== undefined) writes.push([Keys.poolKey(name, "stats"), JSON.stringify(stats)])
       }
     }
-    const ids = yield* zk.children(Keys.osds)
+    const ids = yield* Zk.children(Keys.osds)
     const mine = yield* Effect.filter(ids, (id) =>
       options.node === undefined
         ? Effect.succeed(true)
-        : zk.get(`${Keys.osd(id)}/node`).pipe(Effect.map((n) => n?.data === options.node))
+        : Zk.get(Keys.osdKey(id, "node")).pipe(Effect.map((n) => n?.data === options.node))
     )
     if (mine.length > 0) {
       const stats = yield* Ops.osdStatsAll
       for (const id of mine) {
         const s = stats.get(id)
-        if (s !== undefined) writes.push([`${Keys.osd(id)}/stats`, JSON.stringify(s)])
+        if (s !== undefined) writes.push([Keys.osdKey(id, "stats"), JSON.stringify(s)])
       }
     }
-    if (writes.length > 0) yield* zk.writeData(writes)
+    if (writes.length > 0) yield* Zk.writeData(writes)
   })
 
 /** Deadline of a whole command (lock wait + Ceph + ZooKeeper); OSD changes wait for Ceph's data moves. */
@@ -131,10 +116,10 @@ export const deadlineOf = (command: CephCommand, d: Deadlines): Duration.Duratio
 
 /** Port-level errors: Ceph's reason, the deadline, or the store. */
 export const toPortError = (command: CephCommand) =>
-  (e: CephCliError | ZkFailed): CephCommandFailed | CephCommandTimedOut | StoreUnavailable => {
+  (e: CephCliError | ZkError): CephCommandFailed | CephCommandTimedOut | StoreUnavailable => {
     switch (e._tag) {
-      case "ZkFailed":
-        return new StoreUnavailable({ reason: `${e.op} ${e.path}: ${e.reason}`, cause: e })
+      case "ZkError":
+        return new StoreUnavailable({ reason: `ZooKeeper ${e.code}${e.path === undefined ? "" : ` at ${e.path}`}: ${e.detail}`, cause: e })
       case "CephCliTimedOut":
         return new CephCommandTimedOut({ command: encode(command), seconds: e.seconds })
       default:

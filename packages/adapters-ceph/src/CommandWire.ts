@@ -65,3 +65,32 @@ export const decode = (value: string): CephCommand | undefined => {
 export const success = (value: string) => `success-${value}`
 export const failure = (value: string) => `failure-${value}`
 export const isAnswer = (value: string) => value.startsWith("success-") || value.startsWith("failure-")
+
+/**
+ * A failure answer with the reason on a second line (`failure-<command>\n<reason>`): invisible to
+ * the original API (first token only) and to pvcd (more than two tokens), read by ours. The reason
+ * is kept to one line.
+ */
+export const failureWithReason = (value: string, reason: string): string => {
+  const line = reason.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "").join("; ")
+  return line === "" ? failure(value) : `${failure(value)}\n${line}`
+}
+
+export type Answer =
+  | { readonly _tag: "Success" }
+  | { readonly _tag: "Failure"; readonly reason: string | undefined }
+
+/**
+ * The answer to `value` in pipe data `data`, if it is one: `success-<value>` / `failure-<value>`
+ * exactly or followed by a newline and a reason — so an answer to `osd_remove 12` never answers
+ * `osd_remove 1`.
+ */
+export const answerTo = (value: string, data: string): Answer | undefined => {
+  for (const [prefix, ok] of [[success(value), true], [failure(value), false]] as const) {
+    if (data !== prefix && !data.startsWith(`${prefix}\n`)) continue
+    if (ok) return { _tag: "Success" }
+    const reason = data.slice(prefix.length + 1).trim()
+    return { _tag: "Failure", reason: reason === "" ? undefined : reason }
+  }
+  return undefined
+}

@@ -1,11 +1,12 @@
 import { Duration, Effect, Layer } from "effect"
 import { type CephCommand, CephCommandTimedOut, CephStorage } from "@pvc/core"
 import { CephCli } from "./CephCli.ts"
-import { type Deadlines, deadlineOf, execute, Keys, toPortError } from "./CephExecutor.ts"
+import { Layout, type ZkClient } from "@pvc/adapters-zk"
+import { type Deadlines, deadlineOf, execute, toPortError } from "./CephExecutor.ts"
 import type { OsdProvisioner } from "./CephOps.ts"
 import { encode } from "./CommandWire.ts"
 import * as ZkLock from "./ZkLock.ts"
-import { ZkSession } from "./ZkSession.ts"
+import * as Zk from "./ZkOps.ts"
 
 export interface DirectOptions {
   readonly provisioner: OsdProvisioner
@@ -13,17 +14,19 @@ export interface DirectOptions {
 }
 
 /**
- * Direct mode: the API itself runs the Ceph CLI and writes the `/ceph/...` keys, holding the
- * `/ceph/cmd` write lock so it never overlaps a node daemon or another API instance.
+ * Direct mode: the API itself runs the Ceph CLI and writes the `/ceph/...` keys. API instances
+ * serialize on their own lock (`Layout.Paths.cephCmdLock`), never on `/ceph/cmd`, whose lock
+ * children can freeze a node daemon (zk-layout §5.1): run it where no node daemon answers the pipe.
  */
 export const make = (options: DirectOptions) =>
   Effect.gen(function*() {
-    const context = yield* Effect.context<CephCli | ZkSession>()
+    const context = yield* Effect.context<CephCli | ZkClient>()
     const run = (command: CephCommand) => {
       const deadline = deadlineOf(command, options.deadlines)
       return Effect.scoped(
-        ZkLock.ensureNode(Keys.cmd).pipe(
-          Effect.andThen(ZkLock.acquire(Keys.cmd, "write")),
+        Zk.ensure(Layout.Paths.apiRoot).pipe(
+          Effect.andThen(Zk.ensure(Layout.Paths.cephCmdLock)),
+          Effect.andThen(ZkLock.acquire(Layout.Paths.cephCmdLock, "write")),
           Effect.andThen(execute(command, options.provisioner))
         )
       ).pipe(
@@ -39,5 +42,5 @@ export const make = (options: DirectOptions) =>
     return CephStorage.of({ run })
   })
 
-export const layerNoDeps = (options: DirectOptions): Layer.Layer<CephStorage, never, CephCli | ZkSession> =>
+export const layerNoDeps = (options: DirectOptions): Layer.Layer<CephStorage, never, CephCli | ZkClient> =>
   Layer.effect(CephStorage, make(options))

@@ -5,7 +5,8 @@ import { CephCommand, CephStorage, PoolName } from "@pvc/core"
 import * as CephCli from "./CephCli.ts"
 import { commandProvisioner } from "./CephOps.ts"
 import * as DirectStorage from "./DirectStorage.ts"
-import * as ZkSession from "./ZkSession.ts"
+import { layerConfig, layerZkClient, parseCoordinators } from "@pvc/adapters-zk"
+import * as Zk from "./ZkOps.ts"
 
 const conf = process.env["PVC_TEST_CEPH_CONF"] ?? ""
 const zk = process.env["PVC_TEST_ZK"] ?? ""
@@ -19,17 +20,15 @@ const cli = (args: Array<string>) => {
 }
 
 const chroot = `/pvc-bench-${Date.now()}`
-await Effect.runPromise(Effect.scoped(ZkSession.connect({ hosts: zk }).pipe(Effect.flatMap((c) => {
-  const z = ZkSession.make(c)
-  return z.create(chroot, "").pipe(Effect.andThen(z.writeData(
-    ["", "/osds", "/pools", "/volumes", "/snapshots"].map((k) => [`${chroot}/ceph${k}`, ""] as const)
-  )))
-}))))
+const zkLayer = (hosts: string) => layerZkClient.pipe(Layer.provide(layerConfig(parseCoordinators(hosts))))
+await Effect.runPromise(Zk.resilient(Zk.writeData(
+  ["", "/ceph", "/ceph/osds", "/ceph/pools", "/ceph/volumes", "/ceph/snapshots"].map((k) => [`${chroot}${k}`, ""] as const)
+)).pipe(Effect.provide(zkLayer(zk))))
 
 const layer = DirectStorage.layerNoDeps({
   provisioner: commandProvisioner(["false"], ["false"]),
   deadlines: { default: Duration.seconds(60) }
-}).pipe(Layer.provide([CephCli.layer({ conf, timeout: Duration.seconds(60) }), ZkSession.layer({ hosts: zk + chroot })]))
+}).pipe(Layer.provide([CephCli.layer({ conf, timeout: Duration.seconds(60) }), zkLayer(zk + chroot)]))
 
 const timed = (label: string, c: CephCommand) =>
   Effect.gen(function*() {

@@ -3,15 +3,14 @@ import { CephCommand, CephStorage, PoolName } from "@pvc/core"
 import { cephStorageSuite } from "@pvc/testkit"
 import { Duration, Effect, Layer } from "effect"
 import * as DirectStorage from "../src/DirectStorage.ts"
-import * as ZkSession from "../src/ZkSession.ts"
-import { cliLayer, freshCluster, storeLayer, testProvisioner } from "./support.ts"
+import { cliLayer, freshCluster, storeLayer, testProvisioner, zkLayer } from "./support.ts"
 
 const cluster = await Effect.runPromise(freshCluster())
 
 const direct = DirectStorage.layerNoDeps({
   provisioner: testProvisioner(),
   deadlines: { default: Duration.seconds(60), osd: Duration.seconds(300) }
-}).pipe(Layer.provide([cliLayer(), ZkSession.layer({ hosts: cluster.hosts })]))
+}).pipe(Layer.provide([cliLayer(), zkLayer(cluster.hosts)]))
 
 cephStorageSuite("direct mode, real Ceph + ZooKeeper", Layer.merge(direct, storeLayer(cluster.chroot)))
 
@@ -31,7 +30,7 @@ describe("direct mode failures", () => {
       assert.strictEqual(error._tag, "CephCommandTimedOut")
     }).pipe(
       Effect.provide(DirectStorage.layerNoDeps({ provisioner: testProvisioner(), deadlines: { default: Duration.millis(1) } }).pipe(
-        Layer.provide([cliLayer(), ZkSession.layer({ hosts: cluster.hosts })])
+        Layer.provide([cliLayer(), zkLayer(cluster.hosts)])
       ))
     ))
 })

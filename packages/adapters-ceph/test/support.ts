@@ -1,9 +1,9 @@
 import { dirname } from "node:path"
 import { Duration, Effect, Layer } from "effect"
-import { layer as clusterStoreLayer, layerConfig, parseCoordinators } from "@pvc/adapters-zk"
+import { layer as clusterStoreLayer, layerConfig, layerZkClient, parseCoordinators } from "@pvc/adapters-zk"
 import * as CephCli from "../src/CephCli.ts"
 import { commandProvisioner } from "../src/CephOps.ts"
-import * as ZkSession from "../src/ZkSession.ts"
+import * as Zk from "../src/ZkOps.ts"
 
 /** Integration tests hard-fail without their services (scripts/ceph.sh up, scripts/zookeeper.sh start). */
 const required = (name: string): string => {
@@ -17,6 +17,15 @@ const required = (name: string): string => {
 export const cephConf = () => required("PVC_TEST_CEPH_CONF")
 export const zkHosts = () => parseCoordinators(required("PVC_TEST_ZK")).coordinators.join(",")
 export const repoRoot = new URL("../../..", import.meta.url).pathname
+
+/**
+ * adapters-zk's client on `hosts` (`host:port[,...][/chroot]`), with short test timeouts, once it
+ * has connected (its requests fail fast before that).
+ */
+export const zkLayer = (hosts: string, sessionTimeout = 6_000) =>
+  Layer.effectDiscard(Zk.connected).pipe(
+    Layer.provideMerge(layerZkClient.pipe(Layer.provide(layerConfig({ ...parseCoordinators(hosts), sessionTimeout, requestTimeout: 3_000 }))))
+  )
 
 export const cliLayer = () => CephCli.layer({ conf: cephConf(), timeout: Duration.seconds(60) })
 
@@ -41,13 +50,9 @@ const initKeys = (primary: string): ReadonlyArray<readonly [string, string]> => 
 export const freshCluster = (primary = "hv1") =>
   Effect.gen(function*() {
     const chroot = `/pvc-ceph-test-${process.pid}-${Date.now()}-${++counter}`
-    yield* Effect.scoped(ZkSession.connect({ hosts: zkHosts() }).pipe(
-      Effect.flatMap((c) => ZkSession.make(c).create(chroot, ""))
-    ))
+    yield* Zk.resilient(Zk.ensure(chroot)).pipe(Effect.provide(zkLayer(zkHosts())))
     const hosts = zkHosts() + chroot
-    yield* Effect.scoped(ZkSession.connect({ hosts }).pipe(
-      Effect.flatMap((c) => ZkSession.make(c).writeData(initKeys(primary)))
-    ))
+    yield* Zk.resilient(Zk.writeData(initKeys(primary))).pipe(Effect.provide(zkLayer(hosts)))
     return { hosts, chroot }
   })
 

@@ -553,3 +553,32 @@ export const decode = (loc: Located, tree: TreeView): Decoded => {
     ? { _tag: "Decoded", entity: result.success, unrecognized: unrecognizedValues(result.success) }
     : { _tag: "Invalid", reason: String(result.failure) }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Single keys read or written outside the entity codec (the Ceph pipe and its responders)
+
+/** zk-layout §1, §2, §5 keys, and pvc-api's own keys (docs/zk-layout-additions.md). */
+export const Paths = {
+  primaryNode: "/primary_node",
+  nodeKey: (node: string, key: "daemonstate" | "keepalive") => `/nodes/${node}/${key}`,
+  ceph: "/ceph",
+  cephCmd: "/ceph/cmd",
+  radosdf: "/ceph/radosdf",
+  osds: "/ceph/osds",
+  osd: (id: string) => `/ceph/osds/${id}`,
+  osdKey: (id: string, key: "node" | "device" | "stats") => `/ceph/osds/${id}/${key}`,
+  pools: "/ceph/pools",
+  pool: (name: string) => `/ceph/pools/${name}`,
+  poolKey: (name: string, key: "pgs" | "stats") => `/ceph/pools/${name}/${key}`,
+  volumes: (pool: string) => `/ceph/volumes/${pool}`,
+  volume: (pool: string, name: string) => `/ceph/volumes/${pool}/${name}`,
+  snapshots: (pool: string) => `/ceph/snapshots/${pool}`,
+  snapshotsOf: (pool: string, volume: string) => `/ceph/snapshots/${pool}/${volume}`,
+  snapshot: (pool: string, volume: string, name: string) => `/ceph/snapshots/${pool}/${volume}/${name}`,
+  /** Ours: the lock that serializes API instances on the pipe (never a child of `/ceph/cmd`). */
+  apiRoot: "/pvc-api",
+  cephCmdLock: "/pvc-api/ceph-cmd-lock",
+  /** Ours: ephemeral presence key of a running `ceph-agent` for `<node>`. */
+  cephAgents: "/pvc-api/ceph-agents",
+  cephAgent: (node: string) => `/pvc-api/ceph-agents/${node}`
+} as const

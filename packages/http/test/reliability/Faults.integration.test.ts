@@ -1,4 +1,5 @@
-import { PipeStorage, ZkSession } from "@pvc/adapters-ceph"
+import { PipeStorage } from "@pvc/adapters-ceph"
+import { layerConfig, layerZkClient, parseCoordinators } from "@pvc/adapters-zk"
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import { Layer } from "effect"
 import { execFile, execFileSync } from "node:child_process"
@@ -157,7 +158,7 @@ describe("a node daemon that never answers the Ceph pipe", () => {
   it("every Ceph request ends at its deadline with a 510", async () => {
     const chroot = await seededChroot()
     const ceph = PipeStorage.layerNoDeps({ deadlines: { default: "1500 millis", osd: "2500 millis" } }).pipe(
-      Layer.provide(ZkSession.layer({ hosts: `${testZk()}${chroot}` }))
+      Layer.provide(layerZkClient.pipe(Layer.provide(layerConfig(parseCoordinators(`${testZk()}${chroot}`)))))
     )
     const api = await startZkApi({ chroot, ceph })
     try {
