@@ -1,6 +1,6 @@
 import { layer as DomainXmlLive } from "@pvc/adapters-libvirt"
-import { PipeStorage, ZkSession } from "@pvc/adapters-ceph"
-import { connectionString, layer as ClusterStoreZk, layerConfig as zkConfig, parseCoordinators } from "@pvc/adapters-zk"
+import { PipeStorage } from "@pvc/adapters-ceph"
+import { layerConfig as zkConfig, layerNoDeps as ClusterStoreZk, layerZkClient, parseCoordinators } from "@pvc/adapters-zk"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Cause, Console, Effect, Exit, Layer, Logger, References, Runtime } from "effect"
 import { type ApiConfig, configPath, defaultConfig, type LogLevel, loadConfig } from "./config/ApiConfig.ts"
@@ -16,16 +16,14 @@ const logLevel = (config: ApiConfig): LogLevel =>
 /** The embedded cluster runs the testkit's simulated node daemons unless `PVC_SIMULATE=0`. */
 const SIMULATE = process.env["PVC_SIMULATE"] !== "0"
 
-/** The cluster's own ZooKeeper: the store, and Ceph through the `/ceph/cmd` pipe the daemons answer. */
+/** The cluster's own ZooKeeper, one client for both: the store, and Ceph through the `/ceph/cmd` pipe the daemons answer. */
 // A `/chroot` after the last coordinator (ZooKeeper connection-string syntax) is honoured.
 const layerZooKeeper = (coordinators: ReadonlyArray<string>) => {
   const zk = parseCoordinators(coordinators.join(","))
   return Layer.mergeAll(
-    ClusterStoreZk.pipe(Layer.provide(zkConfig(zk))),
-    PipeStorage.layerNoDeps({ deadlines: { default: "60 seconds", osd: "15 minutes" } }).pipe(
-      Layer.provide(ZkSession.layer({ hosts: connectionString(zk) }))
-    )
-  )
+    ClusterStoreZk,
+    PipeStorage.layerNoDeps({ deadlines: { default: "60 seconds", osd: "15 minutes" } })
+  ).pipe(Layer.provide(layerZkClient), Layer.provide(zkConfig(zk)))
 }
 
 const backends = (config: ApiConfig) =>
