@@ -1,7 +1,7 @@
 import { Duration, Effect, Result, Schedule } from "effect"
 import type { CephCommand } from "@pvc/core"
 import { Layout, ZkClient, type ZkError } from "@pvc/adapters-zk"
-import type { CephCli } from "./CephCli.ts"
+import { type CephCli, withinDeadline } from "./CephCli.ts"
 import { type Deadlines, deadlineOf, execute, refresh } from "./CephExecutor.ts"
 import type { OsdProvisioner } from "./CephOps.ts"
 import * as Wire from "./CommandWire.ts"
@@ -51,6 +51,8 @@ const answer = (value: string, command: CephCommand, options: AgentOptions) =>
       if (now?.data !== value) return "withdrawn" as const
       return yield* Effect.result(execute(command, options.provisioner))
     }).pipe(
+      // Ceph calls and waits inside give up a little earlier, with Ceph's reason (CephOps.waitFor)
+      withinDeadline(deadline),
       Effect.timeoutOrElse({
         duration: deadline,
         orElse: () => Effect.succeed(Result.fail({ _tag: "Deadline", reason: `no outcome within ${Duration.toSeconds(deadline)} s` }))
