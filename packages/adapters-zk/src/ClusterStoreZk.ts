@@ -11,7 +11,15 @@ import {
 import { Effect, Layer, Queue, Stream } from "effect"
 import { encode, type KeyValue, locate, parseRevision, removalRoots, rootOf, sequenced } from "./Layout.ts"
 import { Mirror } from "./Mirror.ts"
-import { isConnectionProblem, layer as zkClientLayer, ZkClient, type ZkClientShape, type ZkError, type ZkOp } from "./ZkClient.ts"
+import {
+  isConnectionProblem,
+  layer as zkClientLayer,
+  ZkClient,
+  type ZkClientShape,
+  type ZkError,
+  type ZkOp,
+  type ZkState
+} from "./ZkClient.ts"
 import { ZkConfig } from "./ZkConfig.ts"
 
 const unavailable = (reason: string, cause?: unknown) => new StoreUnavailable({ reason, cause })
@@ -167,19 +175,31 @@ const buildOps = Effect.fnUntraced(function*(zk: ZkClientShape, mirror: Mirror, 
 export const makeClusterStore = Effect.fnUntraced(function*(zk: ZkClientShape, options: { readonly initialLoadTimeout?: number | undefined } = {}) {
   const mirror = new Mirror(zk)
   yield* Effect.acquireRelease(Effect.sync(() => mirror.start()), (stop) => Effect.sync(stop))
-  // Wait for the first load, but start anyway (serving StoreUnavailable) if ZooKeeper is away.
+  // Wait for the first load, but start at once (serving StoreUnavailable) if ZooKeeper is away:
+  // the client retries, and the mirror loads when it connects.
   yield* Effect.callback<void>((resume) => {
-    mirror.whenLoaded(() => resume(Effect.void))
+    const unreachable = (state: ZkState) => state._tag === "Disconnected" && state.reason !== undefined
+    let off = () => {}
+    const done = () => {
+      off()
+      resume(Effect.void)
+    }
+    off = zk.onState((state) => unreachable(state) && done())
+    mirror.whenLoaded(done)
+    if (unreachable(zk.state())) done()
+    return Effect.sync(() => off())
   }).pipe(Effect.timeoutOrElse({
     duration: options.initialLoadTimeout ?? 30_000,
     orElse: () => Effect.logWarning("ZooKeeper not reachable yet; the cluster store answers StoreUnavailable until it is")
   }))
 
+  // The client's last connection failure (server and error) tells the operator what to fix.
+  const why = (state: ZkState) => state._tag === "Disconnected" && state.reason !== undefined ? ` (${state.reason}; retrying)` : ""
   const available = Effect.suspend(() =>
     !mirror.loaded
-      ? Effect.fail(unavailable("the cluster state has not been loaded from ZooKeeper"))
+      ? Effect.fail(unavailable(`the cluster state has not been loaded from ZooKeeper${why(zk.state())}`))
       : zk.state()._tag !== "Connected"
-      ? Effect.fail(unavailable("not connected to ZooKeeper"))
+      ? Effect.fail(unavailable(`not connected to ZooKeeper${why(zk.state())}`))
       : Effect.void
   )
 

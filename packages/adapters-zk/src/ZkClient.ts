@@ -2,6 +2,7 @@ import { Context, Effect, Layer, Schema } from "effect"
 import type { EventEmitter } from "node:events"
 import zookeeper from "node-zookeeper-client"
 import { applyClientPatches } from "./ClientPatches.ts"
+import { ConnectionReport, logLineWith, watchSocket } from "./ConnectionReport.ts"
 import { connectionString, ZkConfig, type ZkConfigShape } from "./ZkConfig.ts"
 
 export const ZkErrorCode = Schema.Literals([
@@ -58,7 +59,12 @@ export type ZkWatcher = (event: ZkWatchEvent) => void
 /** Connection state as seen by listeners: `generation` counts sessions (a new one after expiry). */
 export type ZkState =
   | { readonly _tag: "Connected"; readonly generation: number }
-  | { readonly _tag: "Disconnected"; readonly generation: number }
+  | {
+    readonly _tag: "Disconnected"
+    readonly generation: number
+    /** Why the last connection attempt failed (the server and the error), once one has. */
+    readonly reason?: string | undefined
+  }
 
 type Callback<A> = (error: ZkError | undefined, value: A | undefined) => void
 
@@ -157,6 +163,7 @@ export const makeZkClient = Effect.fnUntraced(function*(config: ZkConfigShape) {
   const sessionTimeout = config.sessionTimeout ?? 10_000
   const requestTimeout = config.requestTimeout ?? 5_000
   const listeners = new Set<(state: ZkState) => void>()
+  const report = new ConnectionReport(logLineWith(yield* Effect.context<never>()))
   let closed = false
   let connected = false
   let session: Session
@@ -174,18 +181,25 @@ export const makeZkClient = Effect.fnUntraced(function*(config: ZkConfigShape) {
   const open = (generation: number): Session => {
     const client = zookeeper.createClient(connect, { sessionTimeout, spinDelay: 500, retries: 1 })
     const current: Session = { client, generation }
+    const socket = watchSocket(client, report, {
+      connectedNow: () => connected,
+      active: () => !closed && session === current,
+      unreachable: (reason) => publish({ _tag: "Disconnected", generation, reason })
+    })
     client.on("state", (state: zookeeper.State) => {
       if (DEBUG) console.warn(`zk: session ${generation} ${String(state)}${session === current ? "" : " (old)"}`)
       if (closed || session !== current) return
       if (state === State.SYNC_CONNECTED || state === State.CONNECTED_READ_ONLY) {
         connected = true
+        report.connected(socket.server(), generation)
         publish({ _tag: "Connected", generation })
       } else if (state === State.DISCONNECTED) {
         connected = false
-        publish({ _tag: "Disconnected", generation })
+        publish({ _tag: "Disconnected", generation, reason: report.reason })
       } else if (state === State.EXPIRED) {
         connected = false
-        publish({ _tag: "Disconnected", generation })
+        report.expired(generation)
+        publish({ _tag: "Disconnected", generation, reason: report.reason })
         client.close()
         session = open(generation + 1)
       }
@@ -207,6 +221,7 @@ export const makeZkClient = Effect.fnUntraced(function*(config: ZkConfigShape) {
     if (Date.now() - stalled.since >= HANDSHAKE_TIMEOUT) {
       if (DEBUG) console.warn("zk: dropping a connection attempt that got no answer")
       stalled = undefined
+      report.handshakeTimedOut(HANDSHAKE_TIMEOUT)
       socket.destroy()
     }
   }
@@ -393,7 +408,10 @@ export const makeZkClient = Effect.fnUntraced(function*(config: ZkConfigShape) {
         socket?.uncork()
       }
     },
-    state: () => ({ _tag: connected ? "Connected" : "Disconnected", generation: session.generation }),
+    state: () =>
+      connected
+        ? { _tag: "Connected", generation: session.generation }
+        : { _tag: "Disconnected", generation: session.generation, reason: report.reason },
     onState: (listener) => {
       listeners.add(listener)
       return () => listeners.delete(listener)

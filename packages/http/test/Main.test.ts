@@ -1,9 +1,33 @@
 import { assert, describe, it } from "@effect/vitest"
-import { run, waitFor, writeConfig } from "./support/Process.ts"
+import { readFileSync, writeFileSync } from "node:fs"
+import { createServer, type Server } from "node:net"
+import { dirname, join } from "node:path"
+import { type Run, run, waitFor, writeConfig } from "./support/Process.ts"
+
+const SAMPLE = readFileSync(new URL("./fixtures/pvc-api.sample.yaml", import.meta.url), "utf8")
+const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version
+
+const EMBEDDED = "pvc:\n  coordinators: []\n  api:\n    listen_address: 127.0.0.1\n    listen_port: PORT\n"
+
+/** A refused start: exit code 1, exactly one line saying why, no stack trace. */
+const refusedWith = async (api: Run, ...words: ReadonlyArray<string>): Promise<string> => {
+  assert.strictEqual(await api.exited, 1, api.output())
+  const refusals = api.output().split("\n").filter((l) => l.startsWith("pvc-api: refusing to start: "))
+  assert.strictEqual(refusals.length, 1, api.output())
+  for (const word of words) assert.include(refusals[0], word)
+  assert.notMatch(api.output(), /^\s+at /m, "no stack trace")
+  return refusals[0]!
+}
+
+const occupiedPort = (): Promise<Server> =>
+  new Promise((resolve) => {
+    const server = createServer()
+    server.listen(0, "127.0.0.1", () => resolve(server))
+  })
 
 describe("main (the composition root)", () => {
   it("a config with no coordinators serves the embedded demo cluster, logs per request, stops on SIGTERM", async () => {
-    const config = writeConfig("pvc:\n  coordinators: []\n  api:\n    listen_address: 127.0.0.1\n    listen_port: 0\n")
+    const config = writeConfig(EMBEDDED.replace("PORT", "0"))
     const api = run(["--config", config])
     try {
       await waitFor(api, /store="embedded in-memory demo cluster/)
@@ -18,6 +42,34 @@ describe("main (the composition root)", () => {
       assert.notInclude(api.output(), "secret-must-not-be-logged")
       api.child.kill("SIGTERM")
       assert.strictEqual(await api.exited, 0)
+      const output = api.output()
+      assert.match(output, /message="pvc-api shutting down" signal=SIGTERM/)
+      assert.isAbove(output.indexOf('message="pvc-api stopped"'), output.indexOf("pvc-api shutting down"))
+    } finally {
+      api.child.kill("SIGKILL")
+    }
+  })
+
+  it("the sample pvc-api.yaml starts the API although its coordinators cannot be reached", async () => {
+    const config = writeConfig(SAMPLE.replace('listen_port: "7370"', 'listen_port: "0"'))
+    const api = run(["--config", config])
+    try {
+      const [, address] = await waitFor(api, /message=listening address=(\S+)/)
+      const [line] = await waitFor(api, /message="ZooKeeper is unreachable; retrying until it answers" server=pvc-hv\d:2181 reason=.*/)
+      assert.match(line, /reason="[^"]*pvc-hv\d/)
+      const root = await fetch(`${address}/api/v1`)
+      assert.strictEqual(root.status, 209)
+      for (const path of ["/api/v1/node", "/api/v1/vm", "/api/v1/network", "/api/v1/storage/ceph/pool"]) {
+        const reply = await fetch(`${address}${path}`)
+        assert.strictEqual(reply.status, 510, path)
+        assert.include(((await reply.json()) as { message: string }).message, "The cluster state is unavailable", path)
+      }
+      // Every retry fails the same way: still one line.
+      await fetch(`${address}/api/v1/vm`)
+      assert.strictEqual(api.output().match(/ZooKeeper is unreachable/g)?.length, 1)
+      assert.notMatch(api.output(), /level=(ERROR|FATAL)/)
+      api.child.kill("SIGTERM")
+      assert.strictEqual(await api.exited, 0)
     } finally {
       api.child.kill("SIGKILL")
     }
@@ -25,14 +77,47 @@ describe("main (the composition root)", () => {
 
   it("PVC_CONFIG_FILE is read too; a bad file is refused at start naming the bad key", async () => {
     const config = writeConfig("pvc:\n  api:\n    listen_address: 127.0.0.1\n    listen_port: nope\n")
-    const bad = run([], { PVC_CONFIG_FILE: config })
-    assert.strictEqual(await bad.exited, 1)
-    assert.include(bad.output(), "pvc.api.listen_port")
+    await refusedWith(run([], { PVC_CONFIG_FILE: config }), "pvc.api.listen_port", config)
   })
 
-  it("a missing file is refused at start", async () => {
-    const bad = run(["--config=/nonexistent/pvc-api.yaml"])
-    assert.strictEqual(await bad.exited, 1)
-    assert.include(bad.output(), "cannot be read")
+  it("a missing config file is refused at start", async () => {
+    await refusedWith(run(["--config=/nonexistent/pvc-api.yaml"]), "/nonexistent/pvc-api.yaml", "cannot be read", "--config")
+  })
+
+  it("a port already in use is refused with one line", async () => {
+    const server = await occupiedPort()
+    try {
+      const port = (server.address() as { port: number }).port
+      const config = writeConfig(EMBEDDED.replace("PORT", String(port)))
+      await refusedWith(run(["--config", config], { PVC_SIMULATE: "0" }), `127.0.0.1:${port}`, "already in use", "pvc.api.listen_port")
+    } finally {
+      server.close()
+    }
+  })
+
+  it("unreadable or unusable TLS files are refused with one line naming the file", async () => {
+    const ssl = (cert: string, key: string) =>
+      EMBEDDED.replace("PORT", "0") + `    ssl:\n      enabled: True\n      cert_file: ${cert}\n      key_file: ${key}\n`
+    await refusedWith(run(["--config", writeConfig(ssl("/nonexistent/cert.pem", "/nonexistent/key.pem"))]), "pvc.api.ssl.cert_file", "/nonexistent/cert.pem")
+    const config = writeConfig(EMBEDDED)
+    const cert = join(dirname(config), "cert.pem")
+    const key = join(dirname(config), "key.pem")
+    writeFileSync(cert, "not a certificate\n")
+    writeFileSync(key, "not a key\n")
+    await refusedWith(run(["--config", writeConfig(ssl(cert, "/nonexistent/key.pem"))]), "pvc.api.ssl.key_file", "/nonexistent/key.pem")
+    await refusedWith(run(["--config", writeConfig(ssl(cert, key))]), "pvc.api.ssl", cert, "not a usable certificate")
+  })
+
+  it("--help and --version answer and exit; an unknown argument is refused", async () => {
+    const help = run(["--help"])
+    assert.strictEqual(await help.exited, 0)
+    assert.include(help.output(), "Usage: pvc-api [--config <pvc-api.yaml>]")
+    assert.include(help.output(), "PVC_CONFIG_FILE")
+    const version = run(["--version"])
+    assert.strictEqual(await version.exited, 0)
+    assert.strictEqual(version.output().trim(), `pvc-api ${VERSION}`)
+    const bad = run(["--bogus"])
+    assert.strictEqual(await bad.exited, 2)
+    assert.strictEqual(bad.output().trim(), "pvc-api: Unknown option '--bogus'; see pvc-api --help")
   })
 })
