@@ -8,6 +8,12 @@ source scripts/toolchain.sh
 pnpm install --frozen-lockfile
 
 scripts/libvirt-deps.sh
+# The pvcd conformance test runs a kazoo responder with Debian's python3-kazoo (/usr/bin/python3).
+if ! /usr/bin/python3 -c 'import kazoo' 2>/dev/null; then
+  as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+  as_root apt-get -o DPkg::Lock::Timeout=600 update -q >&2
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends python3-kazoo >&2
+fi
 
 run_dir="$(mktemp -d "${TMPDIR:-/tmp}/pvc-test.XXXXXX")"
 stop_services() {
