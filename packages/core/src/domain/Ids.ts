@@ -52,3 +52,13 @@ export type StoredText = typeof StoredText.Type
 
 /** `known`, or any other text as stored. */
 export const orStored = <S extends Schema.Top>(known: S) => Schema.Union([known, StoredText])
+
+/**
+ * The longest name the API creates (VM, network and ACL descriptions, pool, volume, snapshot), in
+ * UTF-16 units: every route that takes the name must still fit in one request line, even with
+ * three such names percent-encoded (the HTTP server reads request heads of up to 64 KiB).
+ * Longer names written by other tools are still listed and reachable while their URL fits.
+ */
+export const NAME_MAX_LENGTH = 1024
+
+export const isNameTooLong = (name: string): boolean => name.length > NAME_MAX_LENGTH

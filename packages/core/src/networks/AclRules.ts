@@ -1,7 +1,7 @@
 import { Result } from "effect"
 import { put, remove } from "../cluster/ClusterPlan.ts"
 import type { ClusterSnapshot } from "../cluster/ClusterSnapshot.ts"
-import { AclDescription } from "../domain/Ids.ts"
+import { AclDescription, isNameTooLong, NAME_MAX_LENGTH } from "../domain/Ids.ts"
 import { Acl, type AclDirection, type Network } from "../domain/Network.ts"
 import type { Decision } from "../shared/decideAndCommit.ts"
 import { AclExists, AclNotFound, InvalidNetworkValue, MissingNetworkValue } from "./NetworkErrors.ts"
@@ -75,6 +75,11 @@ export const decideAddAcl = (networkRef: string, description: string, fields: Ac
     if (description.trim() === "" || description.includes("/")) {
       return yield* Result.fail(
         new InvalidNetworkValue({ field: "description", value: description, reason: "empty or contains /" })
+      )
+    }
+    if (isNameTooLong(description)) {
+      return yield* Result.fail(
+        new InvalidNetworkValue({ field: "description", value: description, reason: `longer than ${NAME_MAX_LENGTH} characters` })
       )
     }
     if (fields.direction === undefined) return yield* Result.fail(new MissingNetworkValue({ field: "direction" }))

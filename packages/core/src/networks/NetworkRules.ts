@@ -1,7 +1,7 @@
 import { Result } from "effect"
 import { put, remove } from "../cluster/ClusterPlan.ts"
 import type { ClusterSnapshot } from "../cluster/ClusterSnapshot.ts"
-import { NetworkDescription, Vni } from "../domain/Ids.ts"
+import { isNameTooLong, NAME_MAX_LENGTH, NetworkDescription, Vni } from "../domain/Ids.ts"
 import { Acl, DhcpLease, DhcpReservation, Ip4Config, Ip6Config, Network, type NetworkType } from "../domain/Network.ts"
 import type { Decision } from "../shared/decideAndCommit.ts"
 import { contains, formatIpv6, type IpNetwork, parseCidr, parseIp } from "./IpAddress.ts"
@@ -79,9 +79,11 @@ const required = (field: string, value: string | undefined): Result.Result<strin
   value === undefined ? Result.fail(new MissingNetworkValue({ field })) : Result.succeed(value)
 
 const parseDescription = (description: string) =>
-  NO_WHITESPACE.test(description)
-    ? Result.succeed(NetworkDescription.make(description))
-    : invalid("description", description, "empty or contains whitespace")
+  !NO_WHITESPACE.test(description)
+    ? invalid("description", description, "empty or contains whitespace")
+    : isNameTooLong(description)
+    ? invalid("description", description, `longer than ${NAME_MAX_LENGTH} characters`)
+    : Result.succeed(NetworkDescription.make(description))
 
 const parseVni = (text: string) =>
   /^[0-9]+$/.test(text) && Number.isSafeInteger(Number(text))

@@ -2,7 +2,7 @@ import { Result } from "effect"
 import type { ClusterSnapshot } from "../cluster/ClusterSnapshot.ts"
 import { EntityKey } from "../cluster/Entity.ts"
 import type { Osd, Pool, Snapshot, Volume } from "../domain/Ceph.ts"
-import { NodeName, OsdId, PoolName, SnapshotName, VolumeName } from "../domain/Ids.ts"
+import { isNameTooLong, NAME_MAX_LENGTH, NodeName, OsdId, PoolName, SnapshotName, VolumeName } from "../domain/Ids.ts"
 import { NodeNotFound } from "../nodes/NodeErrors.ts"
 import { CephCommand } from "../ports/CephStorage.ts"
 import { parseSize } from "./SizeRules.ts"
@@ -38,7 +38,11 @@ const required = (field: string, value: string | undefined): Result.Result<strin
 const PIPE_SAFE = /^[^\s,/]+$/
 
 const storageName = (field: string, value: string) =>
-  PIPE_SAFE.test(value) ? Result.succeed(value) : invalid(field, value, "empty, or contains whitespace, ',' or '/'")
+  !PIPE_SAFE.test(value)
+    ? invalid(field, value, "empty, or contains whitespace, ',' or '/'")
+    : isNameTooLong(value)
+    ? invalid(field, value, `longer than ${NAME_MAX_LENGTH} characters`)
+    : Result.succeed(value)
 
 /** `pgs`: a positive integer. */
 export const parsePgs = (text: string | undefined): Result.Result<number, MissingStorageValue | InvalidStorageValue> =>

@@ -1,5 +1,17 @@
+import type { FindMyWay } from "effect/http"
 import { HttpApi } from "effect/http-api"
 import { OPENAPI_PATH, PvcApi } from "../api/PvcApi.ts"
+
+/**
+ * Every name reachable: the router takes path parameters of any length (its default cuts them at
+ * 100 characters and answers 404). What bounds a name in a URL is the request head below; names
+ * the API creates are at most NAME_MAX_LENGTH characters (core), so even three of them, every
+ * character percent-encoded (12 bytes), fit in one request line.
+ */
+export const ROUTER_CONFIG: Partial<FindMyWay.RouterConfig> = { maxParamLength: Number.MAX_SAFE_INTEGER }
+
+/** Largest request line plus headers the HTTP server reads (node's default is 16 KiB). */
+export const MAX_REQUEST_HEAD_BYTES = 64 * 1024
 
 export interface DeclaredRoute {
   readonly method: string
