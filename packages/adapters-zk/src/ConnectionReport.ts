@@ -34,6 +34,10 @@ export class ConnectionReport {
     this.problem = errorText(error)
   }
 
+  connectTimedOut(ms: number | undefined): void {
+    this.problem = `no TCP connection within ${ms === undefined ? "the connect timeout" : `${ms / 1000} s`}`
+  }
+
   handshakeTimedOut(ms: number): void {
     this.problem = `no answer to the session handshake within ${ms / 1000} s`
   }
@@ -69,6 +73,8 @@ export class ConnectionReport {
 interface ManagerHooks {
   servers?: ReadonlyArray<{ readonly host: string; readonly port: number }>
   nextServerIndex?: number
+  connectTimeout?: number
+  onSocketConnectTimeout?: (this: ManagerHooks) => void
   onSocketError?: (this: ManagerHooks, error: unknown) => void
   onSocketClosed?: (this: ManagerHooks, hadError: boolean) => void
 }
@@ -82,7 +88,7 @@ const currentServer = (manager: ManagerHooks): string => {
 }
 
 /**
- * Feeds a client's socket errors and closes to `report` (instance-level hooks: `connect` binds these
+ * Feeds a client's socket errors, connect timeouts and closes to `report` (instance-level hooks: `connect` binds these
  * methods anew for every socket). `connectedNow` says whether the session is connected;
  * `active` is false once the client is closed or replaced.
  */
@@ -100,6 +106,11 @@ export const watchSocket = (
   if (manager === undefined) return { server: () => "?" }
   const onError = manager.onSocketError
   const onClosed = manager.onSocketClosed
+  const onConnectTimeout = manager.onSocketConnectTimeout
+  manager.onSocketConnectTimeout = function() {
+    if (hooks.active()) report.connectTimedOut(manager.connectTimeout)
+    onConnectTimeout?.call(this)
+  }
   manager.onSocketError = function(error) {
     if (hooks.active()) report.socketError(error)
     onError?.call(this, error)
