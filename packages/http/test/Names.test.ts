@@ -26,7 +26,6 @@ const enc = encodeURIComponent
 
 // Around the old router limit, at our cap, and (written by other tools) well beyond it.
 const REACHABLE = [100, 101, NAME_MAX_LENGTH, 3000]
-const LONG_BY_OTHERS = 3000
 
 const uuidOf = (i: number) => `10000000-0000-4000-8000-${String(i).padStart(12, "0")}`
 

@@ -12,6 +12,7 @@ import {
   NodeResources,
   put,
   remove,
+  StoredText,
   VmUuid
 } from "@pvc/core"
 import { Effect, Fiber, Layer, Queue, Result, Stream } from "effect"
@@ -63,6 +64,7 @@ export const clusterStoreSuite = (
 
   describe(`ClusterStore contract (${name})`, () => {
     test("every entity kind is read back exactly as it was written", roundTripsEveryKind)
+    test("values another writer stored (text VNI, unknown states, padded order) are held as stored", storedValuesRoundTrip)
     it.live("a generated consistent cluster is read back exactly", () =>
       roundTripsGeneratedCluster(options.numRuns ?? 20, fresh))
     test("Put of an existing entity replaces it and moves its revision", putReplaces)
@@ -137,6 +139,26 @@ const assertTypedMaps = (snap: ClusterSnapshot, entity: Entity) => {
       return assert.deepStrictEqual(snap.cephReport, entity)
   }
 }
+
+/** Issue 13: what the layout can hold is held, even outside the vocabulary the API writes. */
+const storedValues = (): ReadonlyArray<Entity> => [
+  makeNode("hv9", { daemonState: StoredText.make("fenced"), domainState: StoredText.make("draining") }),
+  makeVm("odd1", "5e3a1c2d-0000-4000-8000-000000000001", "hv9", { state: StoredText.make("paused") }),
+  makeNetwork("legacy", "legacy-net", { type: StoredText.make("vxlan") }),
+  makeNetwork("0100", "padded-net"),
+  makeAcl("legacy", "in", "allow-all", "07"),
+  makeAcl("0100", "out", "drop-all", "x")
+]
+
+const storedValuesRoundTrip = Effect.gen(function*() {
+  const entities = storedValues()
+  yield* write(...entities.map(put))
+  const snap = yield* snapshot
+  for (const entity of entities) {
+    assertHolds(snap, entity)
+    assertTypedMaps(snap, entity)
+  }
+})
 
 const UUID_A = "bd849578-1e44-4ab6-a4f8-bf6d3cb1e3c0"
 const UUID_B = "96cddbad-2b46-4c1d-9f5e-7a3e2c0b8f11"
