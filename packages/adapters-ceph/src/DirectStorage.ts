@@ -1,6 +1,6 @@
 import { Duration, Effect, Layer } from "effect"
 import { type CephCommand, CephCommandTimedOut, CephStorage } from "@pvc/core"
-import { CephCli } from "./CephCli.ts"
+import { CephCli, withinDeadline } from "./CephCli.ts"
 import { Layout, type ZkClient } from "@pvc/adapters-zk"
 import { type Deadlines, deadlineOf, execute, toPortError } from "./CephExecutor.ts"
 import type { OsdProvisioner } from "./CephOps.ts"
@@ -31,6 +31,8 @@ export const make = (options: DirectOptions) =>
         )
       ).pipe(
         Effect.mapError(toPortError(command)),
+        // Ceph calls and waits inside give up a little earlier, with Ceph's reason
+        withinDeadline(deadline),
         Effect.timeoutOrElse({
           duration: deadline,
           orElse: () => Effect.fail(new CephCommandTimedOut({ command: encode(command), seconds: Duration.toSeconds(deadline) }))
