@@ -81,7 +81,7 @@ describe("main (the composition root)", () => {
       assert.match(line, /reason="[^"]*pvc-hv\d/)
       const root = await fetch(`${address}/api/v1`)
       assert.strictEqual(root.status, 209)
-      await everyClusterRouteUnavailable(address)
+      await everyClusterRouteUnavailable(address!)
       // Every retry fails the same way: still one line.
       await fetch(`${address}/api/v1/vm`)
       assert.strictEqual(api.output().match(/ZooKeeper is unreachable/g)?.length, 1)
