@@ -62,7 +62,7 @@ describe("concurrent conflicting requests, two API processes, one ZooKeeper", ()
   }, 120_000)
 
   it("100 concurrent ACL adds (empty direction, random positions) and removes keep every acknowledged add, orders 0..n-1", async () => {
-    const vni = (json((await send(urls[0]!, "GET", "/api/v1/network")).text) as Array<{ vni: number }>)[0]!.vni
+    const vni = (json((await send(urls[0]!, "GET", "/api/v1/network")).text) as Array<{ vni: string }>)[0]!.vni
     const adds = Array.from({ length: 80 }, (_, i) => ({ description: `conc-${i}`, order: String((i * 37) % 11) }))
     const replies: Array<RawReply> = await Promise.all([
       ...adds.map((a, i) => post(i, `/api/v1/network/${vni}/acl/${a.description}/add`, { direction: "out", rule: `rule ${i}`, order: a.order })),
@@ -74,7 +74,7 @@ describe("concurrent conflicting requests, two API processes, one ZooKeeper", ()
     assert.isTrue(replies.every((r) => r.status === 200 || r.status === 510), JSON.stringify(statuses))
     await new Promise((r) => setTimeout(r, 500))
     for (const i of [0, 1]) {
-      const acls = (json((await send(urls[i]!, "GET", `/api/v1/network/${vni}/acl?direction=out`)).text) as Array<{ description: string; order: number }>)
+      const acls = (json((await send(urls[i]!, "GET", `/api/v1/network/${vni}/acl?direction=out`)).text) as Array<{ description: string; order: string }>)
         .filter((a) => a.description.startsWith("conc-"))
       const present = new Set(acls.map((a) => a.description))
       console.log(`concurrency: acl ${JSON.stringify(statuses)} acked adds ${addedOk.length}, acked removes ${removedOk.size}, present ${present.size}`)
@@ -82,15 +82,17 @@ describe("concurrent conflicting requests, two API processes, one ZooKeeper", ()
       for (const d of addedOk) if (!removedOk.has(d)) assert.isTrue(present.has(d), `acked add ${d} lost (process ${i + 1})`)
       for (const d of removedOk) assert.isFalse(present.has(d), `acked remove ${d} lost (process ${i + 1})`)
       for (const d of present) assert.include(addedOk, d, `${d} present without an acked add`)
-      // A serial order of inserts and removals renumbers 0..n-1: no duplicate or missing position.
-      const all = (json((await send(urls[i]!, "GET", `/api/v1/network/${vni}/acl?direction=out`)).text) as Array<{ order: number }>)
-      assert.deepStrictEqual(all.map((a) => a.order).sort((x, y) => x - y), all.map((_, k) => k), `orders (process ${i + 1})`)
+      // A serial order of inserts and removals renumbers 0..n-1: no duplicate or missing position; the
+      // list is in the daemons' string order, which the zero-padded values make the position order.
+      const all = (json((await send(urls[i]!, "GET", `/api/v1/network/${vni}/acl?direction=out`)).text) as Array<{ order: string }>)
+      assert.deepStrictEqual(all.map((a) => Number(a.order)), all.map((_, k) => k), `orders (process ${i + 1})`)
+      assert.deepStrictEqual(all.map((a) => a.order), all.map((a) => a.order).sort(), `string order (process ${i + 1})`)
     }
     assert.deepStrictEqual(treeProblems(await dumpChroot(chroot)), [])
   }, 120_000)
 
   it("concurrent reservations of one IP with different MACs: at most one is acknowledged", async () => {
-    const networks = json((await send(urls[0]!, "GET", "/api/v1/network")).text) as Array<{ vni: number; ip4: { network: string } }>
+    const networks = json((await send(urls[0]!, "GET", "/api/v1/network")).text) as Array<{ vni: string; ip4: { network: string } }>
     const net = networks.find((n) => n.ip4.network !== "None" && n.ip4.network !== null) ?? networks[0]!
     const prefix = String(net.ip4.network).split("/")[0]!.split(".").slice(0, 3).join(".")
     const ip = `${prefix}.250`

@@ -168,6 +168,8 @@ export const treeProblems = (tree: Map<string, string>): Array<string> => {
       problems.push(`${root}: ${decoded._tag === "Invalid" ? `does not decode: ${decoded.reason.slice(0, 300)}` : "absent root"}`)
       continue
     }
+    // The store now lists values outside the API's vocabulary as stored; the API itself must never write one.
+    for (const note of decoded.unrecognized) problems.push(`${root}: ${note}`)
     for (const key of Layout.encode(decoded.entity)) {
       expected.add(key.path)
       if (key.role === "root" && key.path !== root) problems.push(`${root}: entity name escapes its path (encodes to ${key.path})`)
