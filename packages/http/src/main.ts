@@ -92,7 +92,7 @@ const program = Effect.suspend(() => {
   }
 }).pipe(
   Effect.catchTags({
-    ConfigInvalid: (e) => refuse(`${e.message}; fix the file or point --config / PVC_CONFIG_FILE at another one`),
+    ConfigInvalid: (e) => refuse(e.message),
     TlsFilesUnreadable: (e) => refuse(e.message),
     ListenFailed: (e) => refuse(e.message)
   }),

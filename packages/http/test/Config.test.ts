@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Exit } from "effect"
+import { Effect } from "effect"
 import fc from "fast-check"
 import { readFileSync } from "node:fs"
 import { makeTokenMatcher } from "../src/auth/Tokens.ts"
@@ -31,9 +31,10 @@ pvc:
 const parse = (text: string): ApiConfig => Effect.runSync(parseConfig("pvc-api.yaml", text))
 
 const refusal = (text: string): string => {
-  const exit = Effect.runSyncExit(parseConfig("pvc-api.yaml", text))
-  assert.isTrue(Exit.isFailure(exit), "expected the file to be refused")
-  return Exit.isFailure(exit) ? String(exit.cause) : ""
+  const error = Effect.runSync(Effect.flip(parseConfig("pvc-api.yaml", text)))
+  assert.strictEqual(error._tag, "ConfigInvalid")
+  assert.match(error.message, /^pvc-api\.yaml: .*; correct the file$/)
+  return error.message
 }
 
 describe("pvc-api.yaml", () => {
@@ -147,8 +148,13 @@ describe("pvc-api.yaml", () => {
     )
   })
 
-  it("YAML that does not parse is refused", () => {
-    assert.include(refusal("pvc: [unclosed"), "not valid YAML")
+  it("YAML that does not parse, or an empty file, is refused in one line", () => {
+    const message = refusal("pvc: [unclosed\n  x")
+    assert.include(message, "not valid YAML")
+    assert.include(message, "at line ")
+    assert.notInclude(message, "\n")
+    assert.include(refusal(""), "empty; expected a `pvc:` section")
+    assert.include(refusal("# only a comment\n"), "empty")
   })
 })
 

@@ -232,12 +232,14 @@ const withAuthDefaults = (config: ApiConfig): ApiConfig => {
 
 export const parseConfig = (path: string, text: string): Effect.Effect<ApiConfig, ConfigInvalid> =>
   Effect.gen(function*() {
-    const invalid = (message: string) => new ConfigInvalid({ path, message: `${path}: ${message}` })
+    const invalid = (message: string) => new ConfigInvalid({ path, message: `${path}: ${message}; correct the file` })
     // The original reads its file with PyYAML, a YAML 1.1 parser (`yes`/`no`/`on`/`off` are booleans).
     const yaml = yield* Effect.try({
       try: () => parseYaml(text, { version: "1.1" }) as unknown,
-      catch: (e) => invalid(`not valid YAML: ${e instanceof Error ? e.message : String(e)}`)
+      // The parser's message shows the offending lines after its first line; the first says where.
+      catch: (e) => invalid(`not valid YAML: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]!.replace(/:$/, "")}`)
     })
+    if (yaml === null || yaml === undefined) return yield* invalid("empty; expected a `pvc:` section")
     const file = yield* Schema.decodeUnknownEffect(ConfigFile)(yaml).pipe(
       Effect.mapError((e) => invalid(oneLine(keyPaths(e.message))))
     )
