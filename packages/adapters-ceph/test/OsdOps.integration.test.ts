@@ -5,6 +5,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { CephCli, type CephCliError, withinDeadline } from "../src/CephCli.ts"
 import * as Ops from "../src/CephOps.ts"
+import { cephJson, pinnedPool } from "./pinnedPool.ts"
 import { cephConf, cliLayer, repoRoot, testProvisioner } from "./support.ts"
 
 /**
@@ -12,10 +13,7 @@ import { cephConf, cliLayer, repoRoot, testProvisioner } from "./support.ts"
  * command's deadline, and when it gives up the error carries Ceph's own last answer.
  */
 
-const ceph = (...args: ReadonlyArray<string>): unknown =>
-  JSON.parse(execFileSync("ceph", ["-c", cephConf(), ...args, "--format", "json"], { encoding: "utf8" }))
-const cephQuiet = (...args: ReadonlyArray<string>) =>
-  execFileSync("ceph", ["-c", cephConf(), ...args], { stdio: "pipe" })
+const ceph = cephJson
 
 interface DumpOsd { readonly osd: number; readonly up: number; readonly in: number }
 const dumpEntry = (id: string) => (ceph("osd", "dump") as { osds: Array<DumpOsd> }).osds.find((o) => String(o.osd) === id)
@@ -56,21 +54,17 @@ const deadOsdProvisioner = Ops.commandProvisioner(
 
 const reasonOf = (e: CephCliError) => e.reason
 
-/** Whatever a failed test left behind: its OSD (daemon and map entry) and its pool. */
-const cleanUp = (id: () => string | undefined, pool?: string) =>
+/** Whatever a failed test left behind: its OSD (daemon and map entry). */
+const cleanUp = (id: () => string | undefined) =>
   Effect.sync(() => {
     const osd = id()
-    const tryRun = (argv: ReadonlyArray<string>) => {
-      try {
-        execFileSync(argv[0] ?? "true", argv.slice(1), { stdio: "pipe" })
-      } catch { /* already gone */ }
-    }
-    if (pool !== undefined) tryRun(["ceph", "-c", cephConf(), "osd", "pool", "delete", pool, pool, "--yes-i-really-really-mean-it"])
-    if (osd !== undefined && dumpEntry(osd) !== undefined) tryRun([`${repoRoot}scripts/ceph.sh`, "osd-rm", dir, osd])
+    if (osd === undefined || dumpEntry(osd) === undefined) return
+    try {
+      execFileSync(`${repoRoot}scripts/ceph.sh`, ["osd-rm", dir, osd], { stdio: "pipe" })
+    } catch { /* already gone */ }
   })
 
 let added: string | undefined
-const pool = `drain${Date.now().toString(36)}`
 
 describe("OSD operations on real Ceph", () => {
   it.live("add → up and in under one CRUSH host; out → in 0; in → 1; remove → gone, daemon stopped", () =>
@@ -102,26 +96,16 @@ describe("OSD operations on real Ceph", () => {
       assert.strictEqual(error._tag, "CephWaitExpired")
       assert.match(reasonOf(error), /^osd\.\d+ is down \(its daemon is not running\?\)/)
       assert.isBelow(elapsed, 15_000)
-      const id = /^osd\.(\d+)/.exec(reasonOf(error))?.[1] ?? ""
-      cephQuiet("osd", "purge", id, "--yes-i-really-mean-it")
-    }).pipe(Effect.provide(services)), 60_000)
+      added = /^osd\.(\d+)/.exec(reasonOf(error))?.[1]
+    }).pipe(Effect.ensuring(cleanUp(() => added)), Effect.provide(services)), 60_000)
 
-  it.live("a removal that cannot drain fails with Ceph's EBUSY/EAGAIN before the deadline and keeps the OSD", () =>
-    Effect.gen(function*() {
+  it.live("a removal that cannot drain fails with Ceph's EBUSY/EAGAIN before the deadline and keeps the OSD", () => {
+    let pool: ReturnType<typeof pinnedPool> | undefined
+    return Effect.gen(function*() {
       const id = yield* Ops.osdAdd(provisioner, "hv-ops", "/dev/pvctest", "0.004").pipe(withinDeadline("60 seconds"))
       added = id
-      // two copies on a cluster of two OSDs: once one is out, its copy has nowhere to go
-      cephQuiet("osd", "pool", "create", pool, "8", "8")
-      cephQuiet("osd", "pool", "set", pool, "size", "2")
-      yield* Ops.waitFor(
-        { waitingFor: "the pool's PGs to be active+clean", atMost: "60 seconds", keep: () => 0, every: "250 millis" },
-        Effect.sync((): Ops.Probe => {
-          const pgs = (ceph("pg", "ls-by-pool", pool) as { pg_stats: Array<{ state: string; acting: Array<number> }> }).pg_stats
-          return pgs.length === 8 && pgs.every((p) => p.state === "active+clean" && p.acting.includes(Number(id)))
-            ? { done: true }
-            : { done: false, why: "PGs not yet active+clean on both OSDs" }
-        })
-      )
+      pool = pinnedPool("hv-ops", id)
+      yield* pool.create
       const started = Date.now()
       const error = yield* Ops.osdRemove(provisioner, id).pipe(withinDeadline("20 seconds"), Effect.flip)
       const elapsed = Date.now() - started
@@ -130,11 +114,12 @@ describe("OSD operations on real Ceph", () => {
       assert.include(reasonOf(error), `osd.${id} to drain`)
       assert.isBelow(elapsed, 20_000)
       assert.deepInclude(dumpEntry(id), { up: 1, in: 0 })
-      // once the copy is no longer needed, the same removal drains and completes
-      cephQuiet("osd", "pool", "set", pool, "size", "1", "--yes-i-really-mean-it")
+      // once its data is no longer needed, the same removal drains and completes
+      yield* pool.remove
       yield* Ops.osdRemove(provisioner, id).pipe(withinDeadline("60 seconds"))
       assert.isUndefined(dumpEntry(id))
-    }).pipe(Effect.ensuring(cleanUp(() => added, pool)), Effect.provide(services)), 180_000)
+    }).pipe(Effect.ensuring(Effect.suspend(() => pool?.remove ?? Effect.void)), Effect.ensuring(cleanUp(() => added)), Effect.provide(services))
+  }, 180_000)
 
   it.live("a CLI call is cut short by the command deadline, with a reason naming it", () =>
     Effect.gen(function*() {

@@ -1,10 +1,11 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process"
+import { type ChildProcess, spawn } from "node:child_process"
 import { afterAll, afterEach, assert, beforeAll, describe, it } from "@effect/vitest"
 import { CephCommand, CephStorage, NodeName, OsdId } from "@pvc/core"
 import { Layout } from "@pvc/adapters-zk"
 import { Duration, Effect, Layer, Schedule } from "effect"
 import * as PipeStorage from "../src/PipeStorage.ts"
 import * as Zk from "../src/ZkOps.ts"
+import { cephJson, pinnedPool } from "./pinnedPool.ts"
 import { cephConf, freshCluster, repoRoot, zkLayer } from "./support.ts"
 
 /**
@@ -14,7 +15,9 @@ import { cephConf, freshCluster, repoRoot, zkLayer } from "./support.ts"
  */
 
 const { Paths } = Layout
-const cluster = await Effect.runPromise(freshCluster("hv1"))
+/** This file's node: its own CRUSH host, apart from other tests' OSDs on the shared test Ceph. */
+const NODE = "hv-pipe"
+const cluster = await Effect.runPromise(freshCluster(NODE))
 const dir = cephConf().replace(/\/ceph\.conf$/, "")
 /** The agent's deadline for OSD add/remove, under the API's (below). */
 const AGENT_OSD_SECONDS = 30
@@ -23,9 +26,7 @@ const API_OSD_DEADLINE = Duration.seconds(60)
 let agent: ChildProcess | undefined
 let agentLog = ""
 
-const ceph = (...args: ReadonlyArray<string>): unknown =>
-  JSON.parse(execFileSync("ceph", ["-c", cephConf(), ...args, "--format", "json"], { encoding: "utf8" }))
-const cephQuiet = (...args: ReadonlyArray<string>) => execFileSync("ceph", ["-c", cephConf(), ...args], { stdio: "pipe" })
+const ceph = cephJson
 const dumpEntry = (id: string) =>
   (ceph("osd", "dump") as { osds: Array<{ osd: number; up: number; in: number }> }).osds.find((o) => String(o.osd) === id)
 
@@ -39,7 +40,7 @@ const services = () =>
 beforeAll(async () => {
   agent = spawn(process.execPath, [
     `${repoRoot}packages/adapters-ceph/src/cli.ts`, "ceph-agent",
-    "--node", "hv1", "--zk", cluster.hosts, "--ceph-conf", cephConf(), "--refresh", "1",
+    "--node", NODE, "--zk", cluster.hosts, "--ceph-conf", cephConf(), "--refresh", "1",
     "--osd-deadline", String(AGENT_OSD_SECONDS),
     "--osd-add-cmd", `${repoRoot}scripts/ceph.sh osd-add ${dir}`,
     "--osd-stop-cmd", `${repoRoot}scripts/ceph.sh osd-stop ${dir}`
@@ -47,7 +48,7 @@ beforeAll(async () => {
   agent.stdout?.on("data", (d) => (agentLog += String(d)))
   agent.stderr?.on("data", (d) => (agentLog += String(d)))
   await Effect.runPromise(
-    get(Paths.cephAgent("hv1")).pipe(
+    get(Paths.cephAgent(NODE)).pipe(
       Effect.repeat({ schedule: Schedule.spaced(Duration.millis(100)), until: (d) => d !== undefined }),
       Effect.timeout(Duration.seconds(30)),
       Effect.provide(zkLayer(cluster.hosts))
@@ -61,11 +62,11 @@ afterAll(() => {
   agent?.kill("SIGTERM")
 })
 
-/** Adds an OSD on hv1 through the pipe; its id is the `/ceph/osds` child that was not there before. */
+/** Adds an OSD on NODE through the pipe; its id is the `/ceph/osds` child that was not there before. */
 const addOsd = (device: string) =>
   Effect.gen(function*() {
     const before = new Set(yield* Zk.children(Paths.osds))
-    yield* run(CephCommand.OsdAdd({ node: NodeName.make("hv1"), device, weight: "0.004" }))
+    yield* run(CephCommand.OsdAdd({ node: NodeName.make(NODE), device, weight: "0.004" }))
     const id = (yield* Zk.children(Paths.osds)).find((c) => !before.has(c))
     assert.isDefined(id, "a new key under /ceph/osds")
     return id ?? ""
@@ -77,7 +78,7 @@ describe("the OSD lifecycle through ceph-agent", () => {
       const t0 = Date.now()
       const id = yield* addOsd("/dev/pvcpipe")
       const t1 = Date.now()
-      assert.strictEqual(yield* get(Paths.osdKey(id, "node")), "hv1")
+      assert.strictEqual(yield* get(Paths.osdKey(id, "node")), NODE)
       assert.strictEqual(yield* get(Paths.osdKey(id, "device")), "/dev/pvcpipe")
       assert.deepInclude(dumpEntry(id), { up: 1, in: 1 })
       yield* run(CephCommand.OsdOut({ id: OsdId.make(id) }))
@@ -93,19 +94,11 @@ describe("the OSD lifecycle through ceph-agent", () => {
     }).pipe(Effect.provide(services())), 180_000)
 
   it.live("a removal that cannot drain fails with Ceph's EBUSY/EAGAIN before the API's deadline; once it can, it completes", () => {
-    const pool = `undrain${Date.now().toString(36)}`
+    let pool: ReturnType<typeof pinnedPool> | undefined
     return Effect.gen(function*() {
       const id = yield* addOsd("/dev/pvcundrain")
-      // two copies on a cluster of two OSDs: once this one is out, its copy has nowhere to go
-      cephQuiet("osd", "pool", "create", pool, "8", "8")
-      cephQuiet("osd", "pool", "set", pool, "size", "2")
-      yield* Effect.sync(() => (ceph("pg", "ls-by-pool", pool) as { pg_stats: Array<{ state: string; acting: Array<number> }> }).pg_stats).pipe(
-        Effect.repeat({
-          schedule: Schedule.spaced(Duration.millis(250)),
-          until: (pgs) => pgs.length === 8 && pgs.every((p) => p.state === "active+clean" && p.acting.includes(Number(id)))
-        }),
-        Effect.timeout(Duration.seconds(60))
-      )
+      pool = pinnedPool(NODE, id)
+      yield* pool.create
       const started = Date.now()
       const error = yield* run(CephCommand.OsdRemove({ id: OsdId.make(id) })).pipe(Effect.flip)
       const millis = Date.now() - started
@@ -115,20 +108,13 @@ describe("the OSD lifecycle through ceph-agent", () => {
       assert.include(reason, `osd.${id} to drain`)
       assert.isBelow(millis, AGENT_OSD_SECONDS * 1000)
       console.info(`undrainable removal failed after ${millis} ms (agent deadline ${AGENT_OSD_SECONDS} s, API's 60 s): ${reason}`)
-      assert.strictEqual(yield* get(Paths.osdKey(id, "node")), "hv1", "the OSD stays listed")
+      assert.strictEqual(yield* get(Paths.osdKey(id, "node")), NODE, "the OSD stays listed")
       assert.deepInclude(dumpEntry(id), { up: 1 })
       assert.strictEqual(yield* get(Paths.cephCmd), "", "the pipe is idle again")
-      cephQuiet("osd", "pool", "set", pool, "size", "1", "--yes-i-really-mean-it")
+      yield* pool.remove
       yield* run(CephCommand.OsdRemove({ id: OsdId.make(id) }))
       assert.isUndefined(dumpEntry(id))
       assert.isUndefined(yield* get(Paths.osd(id)))
-    }).pipe(
-      Effect.ensuring(Effect.sync(() => {
-        try {
-          cephQuiet("osd", "pool", "delete", pool, pool, "--yes-i-really-really-mean-it")
-        } catch { /* not created */ }
-      })),
-      Effect.provide(services())
-    )
+    }).pipe(Effect.ensuring(Effect.suspend(() => pool?.remove ?? Effect.void)), Effect.provide(services()))
   }, 180_000)
 })
