@@ -1,8 +1,6 @@
 import {
   DomainDefinition,
   InvalidDomainXml,
-  isNameTooLong,
-  NAME_MAX_LENGTH,
   RbdDisk,
   VmController,
   VmDetails,
@@ -114,8 +112,6 @@ const domainName = (domain: XmlElement): Result.Result<VmName, InvalidDomainXml>
   if (name === undefined) return invalid("the domain has no <name>")
   if (name === "") return invalid("the domain <name> is empty")
   if (name.includes("/")) return invalid("the domain <name> may not contain '/'")
-  // Every VM route must reach the VM by name (core NAME_MAX_LENGTH).
-  if (isNameTooLong(name)) return invalid(`the domain <name> is longer than ${NAME_MAX_LENGTH} characters`)
   return Result.succeed(VmName.make(name))
 }
 
