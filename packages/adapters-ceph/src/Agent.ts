@@ -68,8 +68,15 @@ const answer = (value: string, command: CephCommand, options: AgentOptions) =>
     if (current?.data === value) yield* Zk.setIf(Paths.cephCmd, reply, current.version)
   }))
 
+/** Connection problems are waited out; anything else (e.g. a wiped tree) is logged and retried. */
+const forever = <R>(what: string, node: string, loop: Effect.Effect<never, ZkError, R>) =>
+  Zk.resilient(loop).pipe(
+    Effect.tapError((e) => Effect.logWarning(`ceph-agent ${node}: ${what}: ${describe(e)}; retrying`)),
+    Effect.retry({ schedule: Schedule.spaced("1 second") })
+  )
+
 const watchCommands = (options: AgentOptions): Effect.Effect<never, ZkError, CephCli | ZkClient> =>
-  Zk.resilient(Effect.gen(function*() {
+  forever("watching /ceph/cmd", options.node, Effect.gen(function*() {
     while (true) {
       const current = yield* Zk.watchedStat(Paths.cephCmd)
       const value = current.value?.data ?? ""
@@ -84,7 +91,7 @@ const watchCommands = (options: AgentOptions): Effect.Effect<never, ZkError, Cep
 
 /** Keeps the ephemeral presence key `Paths.cephAgent(node)`, also across session expiry. */
 const presence = (node: string): Effect.Effect<never, ZkError, ZkClient> =>
-  Zk.resilient(Effect.gen(function*() {
+  forever("presence key", node, Effect.gen(function*() {
     yield* Zk.ensure(Paths.apiRoot)
     yield* Zk.ensure(Paths.cephAgents)
     while (true) {
