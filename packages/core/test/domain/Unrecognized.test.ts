@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { fc, test } from "@fast-check/vitest"
+import { test } from "@fast-check/vitest"
 import { arbCluster } from "../../../testkit/src/arbitraries/ArbCluster.ts"
 import { makeAcl, makeNetwork, makeNode, makeVm } from "../../../testkit/src/demo/Builders.ts"
 import { StoredText } from "../../src/domain/Ids.ts"
