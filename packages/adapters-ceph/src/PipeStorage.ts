@@ -162,7 +162,7 @@ export const make = (options: PipeOptions) =>
       }).pipe(
         Effect.timeoutOrElse({
           duration: limit,
-          orElse: () => Effect.fail(new CephCommandTimedOut({ command: value, seconds: Duration.toSeconds(limit) }))
+          orElse: () => Effect.fail(refuse(value, `not sent: /ceph/cmd stayed busy with earlier commands for ${Duration.toSeconds(limit)} s`))
         })
       )
     }
