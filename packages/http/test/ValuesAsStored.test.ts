@@ -1,6 +1,7 @@
 import { StoredText } from "@pvc/core"
 import { demoCluster, makeCephReport, makeNetwork, makeVm } from "@pvc/testkit"
 import { afterEach, assert, describe, it } from "@effect/vitest"
+import { pythonRstrip } from "../src/views/StorageView.ts"
 import { type Api, call, startApi } from "./support/Harness.ts"
 import { expectOk, getJson } from "./support/Routes.ts"
 
@@ -85,6 +86,15 @@ describe("values as the original API returns them", () => {
       ((await getJson(api, "/api/v1/network/legacy/acl")) as Array<Record<string, unknown>>).map((a) => a["description"]),
       ["allow-ssh"]
     )
+  })
+})
+
+describe("ceph_data", () => {
+  it("rstrip strips exactly Python's whitespace", () => {
+    assert.strictEqual(pythonRstrip("ok \t\n\r\v\f\x1c\x1d\x1e\x1f\x85\xa0\u2003\u3000"), "ok")
+    assert.strictEqual(pythonRstrip("ok\ufeff"), "ok\ufeff")
+    assert.strictEqual(pythonRstrip("  inner  space\n"), "  inner  space")
+    assert.strictEqual(pythonRstrip(" \n "), "")
   })
 })
 
