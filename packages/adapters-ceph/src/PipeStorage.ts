@@ -18,7 +18,7 @@ export interface PipeOptions {
   readonly abandonedAfter?: Duration.Input | undefined
   /** An answer nobody reset for this long was left behind (a withdrawn command); default 10 s. */
   readonly answerLeftAfter?: Duration.Input | undefined
-  /** How often a waiting request re-checks the responder's keepalive; default 5 s. */
+  /** How often a waiting request re-checks that its responder is still there; default 1 s. */
   readonly livenessEvery?: Duration.Input | undefined
 }
 
@@ -56,7 +56,7 @@ export const make = (options: PipeOptions) =>
       abandonedMs: millis(options.abandonedAfter, "30 seconds"),
       answerLeftMs: millis(options.answerLeftAfter, "10 seconds")
     }
-    const livenessEvery = options.livenessEvery ?? "5 seconds"
+    const livenessEvery = options.livenessEvery ?? "1 second"
 
     const refuse = (value: string, reason: string) => new CephCommandFailed({ command: value, reason })
 

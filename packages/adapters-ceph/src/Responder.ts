@@ -1,6 +1,6 @@
 import { Duration, Effect, Result } from "effect"
 import type { CephCommand } from "@pvc/core"
-import { Layout, ZkClient, type ZkError, type ZkWatcher } from "@pvc/adapters-zk"
+import { Layout, ZkClient, type ZkError } from "@pvc/adapters-zk"
 import * as Zk from "./ZkOps.ts"
 
 const { Paths } = Layout
@@ -60,12 +60,12 @@ export const judge = (node: string, signs: Signs, nowMs: number): Result.Result<
   return Result.void
 }
 
-const signsOf = (node: string, watcher?: ZkWatcher) =>
+const signsOf = (node: string) =>
   Effect.gen(function*() {
     const zk = yield* ZkClient
     const [present, state, keepalive] = yield* Effect.all([
-      zk.exists(Paths.cephAgent(node), watcher),
-      zk.stat(Paths.nodeKey(node, "daemonstate"), watcher),
+      zk.exists(Paths.cephAgent(node)),
+      zk.stat(Paths.nodeKey(node, "daemonstate")),
       zk.stat(Paths.nodeKey(node, "keepalive"))
     ], { concurrency: "unbounded" })
     return { present, daemonState: state?.data, keepalive: keepalive?.data }
@@ -82,15 +82,14 @@ export const check = (command: CephCommand): Effect.Effect<Result.Result<string,
 
 /**
  * Completes with the reason once `node` can no longer answer: its presence key is deleted, its
- * daemon state leaves `run`, or its keepalive grows too old (checked every `every`).
+ * daemon state leaves `run`, or its keepalive grows too old. Polled every `every` (three reads):
+ * a watch on keys that rarely change would stay registered long after the request.
  */
-export const gone = (node: string, every: Duration.Input = "5 seconds"): Effect.Effect<string, never, ZkClient> =>
+export const gone = (node: string, every: Duration.Input = "1 second"): Effect.Effect<string, never, ZkClient> =>
   Zk.resilient(Effect.gen(function*() {
     while (true) {
-      const zk = yield* ZkClient
-      const s = Zk.signal(zk)
-      const verdict = judge(node, yield* signsOf(node, s.watcher), Date.now())
+      const verdict = judge(node, yield* signsOf(node), Date.now())
       if (Result.isFailure(verdict)) return verdict.failure
-      yield* Effect.raceFirst(s.changed, Effect.sleep(every))
+      yield* Effect.sleep(every)
     }
   })).pipe(Effect.catch(() => Effect.never))
