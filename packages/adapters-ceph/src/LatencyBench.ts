@@ -20,7 +20,8 @@ const cli = (args: Array<string>) => {
 }
 
 const chroot = `/pvc-bench-${Date.now()}`
-const zkLayer = (hosts: string) => layerZkClient.pipe(Layer.provide(layerConfig(parseCoordinators(hosts))))
+const zkLayer = (hosts: string) =>
+  Layer.effectDiscard(Zk.connected).pipe(Layer.provideMerge(layerZkClient.pipe(Layer.provide(layerConfig(parseCoordinators(hosts))))))
 await Effect.runPromise(Zk.resilient(Zk.writeData(
   ["", "/ceph", "/ceph/osds", "/ceph/pools", "/ceph/volumes", "/ceph/snapshots"].map((k) => [`${chroot}${k}`, ""] as const)
 )).pipe(Effect.provide(zkLayer(zk))))
