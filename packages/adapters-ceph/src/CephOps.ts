@@ -137,6 +137,21 @@ const osdUpAndIn = (id: string) =>
     return o.in === 1 ? done : notYet(`osd.${id} is up but out`)
   }))
 
+/**
+ * Puts `osd.<id>` at exactly one place in CRUSH, under `host=<node>`. `crush set` moves an item that
+ * exists (`crush add` would add a second place when the starting daemon already put itself under its
+ * hostname: osd_crush_update_on_start); an OSD that never booted is no item yet (ENOENT): `crush add`.
+ */
+const crushPlace = (id: string, weight: string, node: string) => {
+  const where = [`osd.${id}`, weight, "root=default", `host=${node}`]
+  return ceph(["osd", "crush", "set", ...where]).pipe(
+    Effect.catchIf(
+      (e) => e._tag === "CephCliFailed" && /ENOENT/.test(e.reason),
+      () => ceph(["osd", "crush", "add", ...where])
+    )
+  )
+}
+
 export const osdAdd = Effect.fn("CephOps.osdAdd")(function*(
   provisioner: OsdProvisioner,
   node: string,
@@ -144,7 +159,7 @@ export const osdAdd = Effect.fn("CephOps.osdAdd")(function*(
   weight: string
 ) {
   const id = yield* provisioner.create(device)
-  yield* ceph(["osd", "crush", "add", `osd.${id}`, weight, "root=default", `host=${node}`])
+  yield* crushPlace(id, weight, node)
   yield* waitFor(
     { waitingFor: `osd.${id} to come up and in`, atMost: "2 minutes", keep: (ms) => Math.min(2000, ms / 10), every: "250 millis" },
     osdUpAndIn(id)

@@ -85,6 +85,21 @@ describe("OSD operations on real Ceph", () => {
       assert.isFalse(alive(pid))
     }).pipe(Effect.ensuring(cleanUp(() => added)), Effect.provide(services)), 180_000)
 
+  it.live("an OSD that already placed itself in CRUSH (update on start) ends up under its node only", () =>
+    Effect.gen(function*() {
+      const selfPlacing = Ops.commandProvisioner(
+        ["bash", "-c", `id=$("${repoRoot}scripts/ceph.sh" osd-add "${dir}") && ceph -c "${cephConf()}" osd crush set "osd.$id" 0.004 root=default host=hv-elsewhere >/dev/null 2>&1 && echo "$id"`, "add"],
+        [`${repoRoot}scripts/ceph.sh`, "osd-stop", dir]
+      )
+      const id = yield* Ops.osdAdd(selfPlacing, "hv-ops", "/dev/pvcself", "0.004").pipe(withinDeadline("60 seconds"))
+      added = id
+      assert.deepStrictEqual(crushHostsOf(id), ["hv-ops"])
+    }).pipe(
+      Effect.ensuring(cleanUp(() => added)),
+      Effect.ensuring(Effect.sync(() => execFileSync("ceph", ["-c", cephConf(), "osd", "crush", "rm", "hv-elsewhere"], { stdio: "pipe" }))),
+      Effect.provide(services)
+    ), 60_000)
+
   it.live("an OSD whose daemon never comes up fails before the deadline with Ceph's view of it", () =>
     Effect.gen(function*() {
       const started = Date.now()
