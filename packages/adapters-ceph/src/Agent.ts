@@ -63,9 +63,15 @@ const answer = (value: string, command: CephCommand, options: AgentOptions) =>
       yield* Effect.logWarning(`ceph-agent ${options.node}: '${value}' failed: ${describe(outcome.failure)}`)
     }
     const reply = outcome._tag === "Success" ? Wire.success(value) : Wire.failureWithReason(value, describe(outcome.failure))
-    // Only over our own command: a withdrawn one (reset by the API) is not answered.
-    const current = yield* Zk.get(Paths.cephCmd)
-    if (current?.data === value) yield* Zk.setIf(Paths.cephCmd, reply, current.version)
+    // Only over our own command: a withdrawn one (reset by the API) is not answered. A lost
+    // connection is waited out here: starting over would run the command a second time.
+    yield* Zk.resilient(Effect.gen(function*() {
+      const current = yield* Zk.get(Paths.cephCmd)
+      if (current?.data === value) yield* Zk.setIf(Paths.cephCmd, reply, current.version)
+    })).pipe(
+      Effect.timeout("1 minute"),
+      Effect.catch((e) => Effect.logWarning(`ceph-agent ${options.node}: could not answer '${value}': ${describe(e)}`))
+    )
   }))
 
 /** Connection problems are waited out; anything else (e.g. a wiped tree) is logged and retried. */
@@ -75,19 +81,25 @@ const forever = <R>(what: string, node: string, loop: Effect.Effect<never, ZkErr
     Effect.retry({ schedule: Schedule.spaced("1 second") })
   )
 
-const watchCommands = (options: AgentOptions): Effect.Effect<never, ZkError, CephCli | ZkClient> =>
-  forever("watching /ceph/cmd", options.node, Effect.gen(function*() {
+const watchCommands = (options: AgentOptions): Effect.Effect<never, ZkError, CephCli | ZkClient> => {
+  // Version and mtime of the last command run here: never run the same write twice (e.g. after a
+  // connection loss while answering, when the loop starts over).
+  let handled: string | undefined
+  return forever("watching /ceph/cmd", options.node, Effect.gen(function*() {
     while (true) {
       const current = yield* Zk.watchedStat(Paths.cephCmd)
       const value = current.value?.data ?? ""
       const command = Wire.decode(value)
-      if (command !== undefined && (yield* responsible(command, options.node))) {
+      const identity = `${current.value?.version}@${current.value?.mtime}`
+      if (command !== undefined && identity !== handled && (yield* responsible(command, options.node))) {
+        handled = identity
         yield* answer(value, command, options)
         continue
       }
       yield* current.changed
     }
   }))
+}
 
 /** Keeps the ephemeral presence key `Paths.cephAgent(node)`, also across session expiry. */
 const presence = (node: string): Effect.Effect<never, ZkError, ZkClient> =>
