@@ -46,8 +46,8 @@ const answer = (value: string, command: CephCommand, options: AgentOptions) =>
   Effect.scoped(Effect.gen(function*() {
     const deadline = deadlineOf(command, options.deadlines)
     const outcome = yield* Effect.gen(function*() {
-      yield* ZkLock.acquire(Paths.cephCmd, "write")
-      const now = yield* Zk.get(Paths.cephCmd)
+      yield* Zk.resilient(ZkLock.acquire(Paths.cephCmd, "write"))
+      const now = yield* Zk.resilient(Zk.get(Paths.cephCmd))
       if (now?.data !== value) return "withdrawn" as const
       return yield* Effect.result(execute(command, options.provisioner))
     }).pipe(
