@@ -143,6 +143,8 @@ describe("pvc-api next to a pvcd-behaving responder (real kazoo lock in its watc
             Effect.repeat({ schedule: Schedule.spaced(Duration.millis(50)), until: (kids) => kids.length >= 2 }),
             Effect.timeout("20 seconds")
           )
+          // Its lock recipe now watches our node (it needs a notification to go on).
+          yield* Effect.sleep(Duration.millis(500))
         }))
         return yield* heartbeat(Effect.void, "5 seconds").pipe(Effect.flip)
       })
