@@ -104,13 +104,14 @@ describe("OSD operations on real Ceph", () => {
     Effect.gen(function*() {
       const started = Date.now()
       const error = yield* Ops.osdAdd(deadOsdProvisioner, "hv-ops", "/dev/pvcdead", "0.004").pipe(
-        withinDeadline("15 seconds"),
+        // room for the provisioner on a busy machine: the wait for the daemon uses what is left
+        withinDeadline("25 seconds"),
         Effect.flip
       )
       const elapsed = Date.now() - started
       assert.strictEqual(error._tag, "CephWaitExpired")
       assert.match(reasonOf(error), /^osd\.\d+ is down \(its daemon is not running\?\)/)
-      assert.isBelow(elapsed, 15_000)
+      assert.isBelow(elapsed, 25_000)
       added = /^osd\.(\d+)/.exec(reasonOf(error))?.[1]
     }).pipe(Effect.ensuring(cleanUp(() => added)), Effect.provide(services)), 60_000)
 
