@@ -217,12 +217,16 @@ describe("storage through HTTP on real Ceph, with ceph-agent answering for hv1",
     assert.deepStrictEqual(await get(`/api/v1/storage/ceph/pool/${pool}`), [])
   }, 60_000)
 
-  it("OSD set/unset → Ceph's flags", async () => {
+  it("OSD set/unset → Ceph's flags; a flag Ceph refuses is a 510 with Ceph's words", async () => {
     // a flag no other test of the shared test cluster touches
     assert.strictEqual(await post("/api/v1/storage/ceph/osd/set", { option: "nosnaptrim" }), "Set OSD property nosnaptrim on the cluster.")
     assert.include(osdDump().flags_set ?? [], "nosnaptrim")
     assert.strictEqual(await post("/api/v1/storage/ceph/osd/unset", { option: "nosnaptrim" }), "Unset OSD property nosnaptrim on the cluster.")
     assert.notInclude(osdDump().flags_set ?? [], "nosnaptrim")
+    // Ceph refuses: the 510 carries Ceph's own words, through the agent's failure answer
+    const refused = await request(url, "POST", "/api/v1/storage/ceph/osd/set", { option: "notaflag" })
+    assert.strictEqual(refused.status, 510, JSON.stringify(refused.body))
+    assert.match(String(messageOf(refused)), /notaflag.*Invalid command|Invalid command.*notaflag/)
   }, 60_000)
 
   it("OSD add → up and in; out → in 0; in → 1; remove → gone from Ceph and the API", async () => {
