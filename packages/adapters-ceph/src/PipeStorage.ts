@@ -65,11 +65,11 @@ export const make = (options: PipeOptions) =>
 
     /**
      * Waits for an idle pipe, checks the responder once more, writes `value` at the idle version;
-     * returns the responsible node and the version it wrote.
+     * returns the responsible node and the version it wrote. `sent` records a write that may have
+     * landed (its reply can be lost with the connection, or cut off by the queue deadline).
      */
-    const submit = (command: CephCommand, value: string) => {
-      let attempted: number | undefined
-      return Zk.resilient(Effect.gen(function*() {
+    const submit = (command: CephCommand, value: string, sent: { attempt?: { node: string; version: number } }) =>
+      Zk.resilient(Effect.gen(function*() {
         while (true) {
           const current = yield* Zk.watchedStat(Paths.cephCmd)
           const node = current.value
@@ -78,8 +78,9 @@ export const make = (options: PipeOptions) =>
             continue
           }
           // Our own write whose answer the connection lost.
-          if (attempted !== undefined && node.version === attempted + 1 && node.data === value) {
-            return { node: yield* responsible(command, value), mine: node.version }
+          const attempt = sent.attempt
+          if (attempt !== undefined && node.version === attempt.version + 1 && node.data === value) {
+            return { node: attempt.node, mine: node.version }
           }
           const wait = busyFor(node, Date.now(), limits)
           if (wait > 0) {
@@ -87,15 +88,15 @@ export const make = (options: PipeOptions) =>
             continue
           }
           const responder = yield* responsible(command, value)
-          attempted = node.version
+          sent.attempt = { node: responder, version: node.version }
           const written = yield* zk.multi([{ op: "set", path: Paths.cephCmd, data: value, version: node.version }]).pipe(
             Effect.map((r) => r[0]?.version ?? node.version + 1),
             Effect.catchIf((e) => e.code === "BadVersion", () => Effect.succeed(undefined))
           )
           if (written !== undefined) return { node: responder, mine: written }
+          delete sent.attempt // someone else wrote first
         }
       }))
-    }
 
     const awaitAnswer = (value: string): Effect.Effect<Outcome, ZkError | CephCommandFailed, ZkClient> =>
       Zk.resilient(Effect.gen(function*() {
@@ -155,14 +156,19 @@ export const make = (options: PipeOptions) =>
 
     const queuePhase = (command: CephCommand, value: string) => {
       const limit = Duration.fromInputUnsafe(options.queueFor ?? deadlineOf(command, options.deadlines))
+      const sent: { attempt?: { node: string; version: number } } = {}
       return Effect.gen(function*() {
         yield* Zk.resilient(Zk.ensure(Paths.apiRoot).pipe(Effect.andThen(Zk.ensure(Paths.cephCmdLock))))
         yield* Zk.resilient(ZkLock.acquire(Paths.cephCmdLock, "write"))
-        return yield* submit(command, value)
+        return yield* submit(command, value, sent)
       }).pipe(
         Effect.timeoutOrElse({
           duration: limit,
-          orElse: () => Effect.fail(refuse(value, `not sent: /ceph/cmd stayed busy with earlier commands for ${Duration.toSeconds(limit)} s`))
+          orElse: () =>
+            // A write cut off by the deadline may have landed: take it back.
+            (sent.attempt === undefined ? Effect.void : withdraw(sent.attempt.version + 1)).pipe(
+              Effect.andThen(Effect.fail(refuse(value, `not sent: /ceph/cmd stayed busy with earlier commands for ${Duration.toSeconds(limit)} s`)))
+            )
         })
       )
     }
