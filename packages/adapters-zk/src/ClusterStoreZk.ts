@@ -4,13 +4,14 @@ import {
   ClusterStore,
   type Entity,
   entityKey,
+  type EntityKey,
   EntityKey as Keys,
   StaleSnapshot,
   StoreUnavailable
 } from "@pvc/core"
 import { Effect, Layer, Queue, Stream } from "effect"
 import { encode, type KeyValue, locate, parseRevision, removalRoots, rootOf, sequenced } from "./Layout.ts"
-import { Mirror } from "./Mirror.ts"
+import { Mirror, splitRevision } from "./Mirror.ts"
 import {
   isConnectionProblem,
   layer as zkClientLayer,
@@ -18,6 +19,7 @@ import {
   type ZkClientShape,
   type ZkError,
   type ZkOp,
+  type ZkStat,
   type ZkState
 } from "./ZkClient.ts"
 import { ZkConfig } from "./ZkConfig.ts"
@@ -81,7 +83,7 @@ const guardedVersions = (plan: ClusterPlan, entity: Entity) => {
   const revision = plan.base.revisionOf(entityKey(entity))
   if (revision === undefined) return undefined
   const loc = locate(rootOf(entity))
-  return loc === undefined ? [] : parseRevision(loc.tag, loc.root, revision)
+  return loc === undefined ? [] : parseRevision(loc.tag, loc.root, splitRevision(revision).versions)
 }
 
 const addChecks = (b: OpsBuilder, plan: ClusterPlan, entity: Entity) => {
@@ -144,6 +146,41 @@ const listSubtree = (zk: ZkClientShape, path: string): Effect.Effect<ReadonlyArr
         (lists) => [...lists.flat(), path]
       ))
 
+/** The stat of one znode (`undefined`: absent), bounded in time. */
+const statOf = (zk: ZkClientShape, path: string): Effect.Effect<ZkStat | undefined, StoreUnavailable> =>
+  Effect.callback<ZkStat | undefined, ZkError>((resume) => {
+    zk.raw.exists(path, undefined, (error, exists, stat) =>
+      resume(error !== undefined ? Effect.fail(error) : Effect.succeed(exists === true ? stat : undefined)))
+  }).pipe(
+    Effect.mapError((e) => unavailable(`ZooKeeper: ${e.code}`, e)),
+    Effect.timeoutOrElse({ duration: STAT_TIMEOUT, orElse: () => Effect.fail(unavailable("ZooKeeper: no answer to a stat")) })
+  )
+
+const STAT_TIMEOUT = 5_000
+
+/**
+ * The version checks of a multi cannot see a znode's identity: one deleted and created again under
+ * the same name (what `pvc init` and a reseed do) restarts at the same versions a stale base may
+ * hold. So before the multi, the root znode of every entity the plan relies on is compared by its
+ * creation zxid with the one its base revision recorded; a different one makes the plan stale, and
+ * the mirror re-reads that subtree if it had not noticed (self-repair).
+ */
+const checkIdentities = (zk: ZkClientShape, mirror: Mirror, plan: ClusterPlan) => {
+  const expected = new Map<string, { readonly key: EntityKey; readonly czxid: number }>()
+  for (const entity of [...plan.changes.map((c) => c.entity), ...plan.guards]) {
+    const key = entityKey(entity)
+    const revision = plan.base.revisionOf(key)
+    const identity = revision === undefined ? 0 : splitRevision(revision).identity
+    if (identity !== 0) expected.set(rootOf(entity), { key, czxid: identity })
+  }
+  return Effect.forEach(expected, ([root, { czxid, key }]) =>
+    Effect.flatMap(statOf(zk, root), (stat) => {
+      if (stat?.czxid === czxid) return Effect.void
+      mirror.verify(root, stat)
+      return Effect.fail(new StaleSnapshot({ entity: key }))
+    }), { concurrency: "unbounded", discard: true })
+}
+
 const buildOps = Effect.fnUntraced(function*(zk: ZkClientShape, mirror: Mirror, plan: ClusterPlan) {
   const b = new OpsBuilder(mirror)
   for (const change of plan.changes) {
@@ -172,8 +209,19 @@ const buildOps = Effect.fnUntraced(function*(zk: ZkClientShape, mirror: Mirror, 
  * a round trip; a plan is one multi whose version checks make concurrent writers (other API
  * instances, node daemons) refuse each other's stale plans instead of overwriting them.
  */
-export const makeClusterStore = Effect.fnUntraced(function*(zk: ZkClientShape, options: { readonly initialLoadTimeout?: number | undefined } = {}) {
-  const mirror = new Mirror(zk)
+export interface StoreOptions {
+  readonly initialLoadTimeout?: number | undefined
+  /** Milliseconds between the mirror's self-checks (0: none); 5 s by default. */
+  readonly selfCheckInterval?: number | undefined
+}
+
+export const makeClusterStore = Effect.fnUntraced(function*(zk: ZkClientShape, options: StoreOptions = {}) {
+  return (yield* makeClusterStoreWithMirror(zk, options)).store
+})
+
+/** The store and the mirror it reads from (tests compare the mirror with ZooKeeper). */
+export const makeClusterStoreWithMirror = Effect.fnUntraced(function*(zk: ZkClientShape, options: StoreOptions = {}) {
+  const mirror = new Mirror(zk, { selfCheckInterval: options.selfCheckInterval })
   yield* Effect.acquireRelease(Effect.sync(() => mirror.start()), (stop) => Effect.sync(stop))
   // Wait for the first load, but start at once (serving StoreUnavailable) if ZooKeeper is away:
   // the client retries, and the mirror loads when it connects.
@@ -213,6 +261,7 @@ export const makeClusterStore = Effect.fnUntraced(function*(zk: ZkClientShape, o
       yield* available
       const stale = mirror.index.staleEntity(plan)
       if (stale !== undefined) return yield* new StaleSnapshot({ entity: stale })
+      yield* checkIdentities(zk, mirror, plan)
       const ops = yield* buildOps(zk, mirror, plan).pipe(
         Effect.catchTag("ZkError", (e) => Effect.fail(fromZkError(e)))
       )
@@ -243,7 +292,7 @@ export const makeClusterStore = Effect.fnUntraced(function*(zk: ZkClientShape, o
       Stream.filter((s): s is ClusterSnapshot => s !== undefined)
     )
 
-  return ClusterStore.of({ snapshot, commit, changes })
+  return { store: ClusterStore.of({ snapshot, commit, changes }), mirror }
 })
 
 /** ClusterStore on an existing ZkClient. */

@@ -232,6 +232,16 @@ export class SnapshotIndex {
     return undefined
   }
 
+  /** Every stored entity (any order). */
+  *entries(): Generator<StoredEntity> {
+    for (const kind of this.kinds.values()) {
+      for (const entity of kind.values()) {
+        const revision = this.revisions.get(entity)
+        if (revision !== undefined) yield { entity, revision }
+      }
+    }
+  }
+
   toSnapshot(): ClusterSnapshot {
     return (this.cached ??= this.build())
   }

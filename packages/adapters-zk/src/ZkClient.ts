@@ -34,8 +34,11 @@ export type ZkOp =
   | { readonly op: "check"; readonly path: string; readonly version: number }
   | { readonly op: "delete"; readonly path: string; readonly version: number }
 
-/** Per op of a committed multi: the new data version of `set`s (creates start at 0). */
-export type ZkOpResult = { readonly op: ZkOp["op"]; readonly version: number | undefined }
+/**
+ * Per op of a committed multi: the new data version of `set`s (creates start at 0); `zxid`: the
+ * transaction's zxid (the `czxid` of its creates), when the reply carried it.
+ */
+export type ZkOpResult = { readonly op: ZkOp["op"]; readonly version: number | undefined; readonly zxid?: number }
 
 export interface ZkNodeData {
   readonly data: string
@@ -46,6 +49,15 @@ export interface ZkNodeData {
 export interface ZkNodeStat extends ZkNodeData {
   /** Last modification, epoch milliseconds. */
   readonly mtime: number
+}
+
+/** A znode's identity and versions (from ZooKeeper's Stat): `czxid` differs once it is deleted and created again. */
+export interface ZkStat {
+  readonly czxid: number
+  readonly version: number
+  /** Changes of its children list; `pzxid` is the zxid of the last one. */
+  readonly cversion: number
+  readonly pzxid: number
 }
 
 export type ZkCreateMode = "persistent" | "ephemeral" | "ephemeralSequential"
@@ -67,6 +79,7 @@ export type ZkState =
   }
 
 type Callback<A> = (error: ZkError | undefined, value: A | undefined) => void
+type StatCallback<A> = (error: ZkError | undefined, value: A | undefined, stat?: ZkStat) => void
 
 export interface ZkClientShape {
   readonly getData: (path: string) => Effect.Effect<ZkNodeData | undefined, ZkError>
@@ -91,9 +104,9 @@ export interface ZkClientShape {
    * queued while reconnecting (not failed fast) so that watch re-reads complete after an outage.
    */
   readonly raw: {
-    readonly getData: (path: string, watcher: ZkWatcher | undefined, cb: Callback<ZkNodeData>) => void
-    readonly getChildren: (path: string, watcher: ZkWatcher | undefined, cb: Callback<ReadonlyArray<string>>) => void
-    readonly exists: (path: string, watcher: ZkWatcher | undefined, cb: Callback<boolean>) => void
+    readonly getData: (path: string, watcher: ZkWatcher | undefined, cb: StatCallback<ZkNodeData>) => void
+    readonly getChildren: (path: string, watcher: ZkWatcher | undefined, cb: StatCallback<ReadonlyArray<string>>) => void
+    readonly exists: (path: string, watcher: ZkWatcher | undefined, cb: StatCallback<boolean>) => void
   }
   /** Drop the current connection; the client reconnects with the same session (for fault tests). */
   readonly dropConnection: () => void
@@ -267,16 +280,16 @@ export const makeZkClient = Effect.fnUntraced(function*(config: ZkConfigShape) {
       guard(path, (e) => cb(e, undefined), () => {
         const done = (error: unknown, data: Buffer | undefined, stat: zookeeper.Stat | undefined) => {
           if (error) return codeOf(error) === "NoNode" ? cb(undefined, undefined) : cb(toZkError(error, path), undefined)
-          cb(undefined, { data: data === undefined || data === null ? "" : data.toString("utf8"), version: stat?.version ?? 0 })
+          cb(undefined, { data: data === undefined || data === null ? "" : data.toString("utf8"), version: stat?.version ?? 0 }, statOf(stat))
         }
         if (watcher === undefined) session.client.getData(path, done)
         else session.client.getData(path, native(watcher), done)
       }),
     getChildren: (path, watcher, cb) =>
       guard(path, (e) => cb(e, undefined), () => {
-        const done = (error: unknown, children: Array<string> | undefined) => {
+        const done = (error: unknown, children: Array<string> | undefined, stat: zookeeper.Stat | undefined) => {
           if (error) return codeOf(error) === "NoNode" ? cb(undefined, undefined) : cb(toZkError(error, path), undefined)
-          cb(undefined, children ?? [])
+          cb(undefined, children ?? [], statOf(stat))
         }
         if (watcher === undefined) session.client.getChildren(path, done)
         else session.client.getChildren(path, native(watcher), done)
@@ -284,7 +297,7 @@ export const makeZkClient = Effect.fnUntraced(function*(config: ZkConfigShape) {
     exists: (path, watcher, cb) =>
       guard(path, (e) => cb(e, undefined), () => {
         const done = (error: unknown, stat: zookeeper.Stat | undefined) =>
-          error ? cb(toZkError(error, path), undefined) : cb(undefined, stat !== undefined && stat !== null)
+          error ? cb(toZkError(error, path), undefined) : cb(undefined, stat !== undefined && stat !== null, statOf(stat))
         if (watcher === undefined) session.client.exists(path, done)
         else session.client.exists(path, native(watcher), done)
       })
@@ -370,9 +383,11 @@ export const makeZkClient = Effect.fnUntraced(function*(config: ZkConfigShape) {
                 const failing = index >= 0 ? index : undefined
                 return cb(toZkError(error, failing === undefined ? undefined : ops[failing]?.path, failing), undefined)
               }
+              // The reply header's zxid is the transaction's own (the client records it before calling back).
+              const zxid = zxidOf((session.client as unknown as { connectionManager?: { zxid?: Buffer } }).connectionManager?.zxid)
               cb(
                 undefined,
-                ops.map((op, i) => ({ op: op.op, version: op.op === "create" ? 0 : list[i]?.stat?.version }))
+                ops.map((op, i) => ({ op: op.op, version: op.op === "create" ? 0 : list[i]?.stat?.version, ...(zxid === undefined ? {} : { zxid }) }))
               )
             })
           })
@@ -426,6 +441,12 @@ type Destroyable = { readonly destroyed?: boolean; readonly destroy: () => void 
 type Corkable = { readonly cork: () => void; readonly uncork: () => void }
 type MultiResult = { readonly err?: number; readonly stat?: { readonly version: number } }
 const RUNTIME_INCONSISTENCY = -2
+const zxidOf = (b: Buffer | undefined): number | undefined =>
+  b === undefined || b.length !== 8 ? undefined : b.readUInt32BE(0) * 2 ** 32 + b.readUInt32BE(4)
+const statOf = (stat: zookeeper.Stat | undefined | null): ZkStat | undefined =>
+  stat === undefined || stat === null
+    ? undefined
+    : { czxid: zxidOf(stat.czxid) ?? 0, version: stat.version, cversion: stat.cversion, pzxid: zxidOf(stat.pzxid) ?? 0 }
 const CREATE_MODES: Record<ZkCreateMode, number> = {
   persistent: zookeeper.CreateMode.PERSISTENT,
   ephemeral: zookeeper.CreateMode.EPHEMERAL,
