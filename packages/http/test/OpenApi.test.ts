@@ -94,13 +94,17 @@ describe("OpenAPI document derived from the HttpApi declarations", () => {
     assert.property(operations.find((o) => o.key === "GET /api/v1")!.op.responses, "209")
   })
 
+  const resolve = (schema: object): object =>
+    "$ref" in schema ? (spec.components.schemas as Record<string, object>)[String(schema.$ref).split("/").pop()!]! : schema
+
   // zk-layout §9: the value types the original answers (strings stay strings).
   const itemOf = (path: string): Record<string, { type?: string; anyOf?: Array<{ type: string }> }> => {
     const ok = operations.find((o) => o.key === `GET ${path}`)!.op.responses["200"] as {
       content: { "application/json": { schema: { items?: { properties: object }; properties?: object } } }
     }
-    const schema = ok.content["application/json"].schema
-    return (schema.items?.properties ?? schema.properties) as Record<string, { type?: string; anyOf?: Array<{ type: string }> }>
+    const schema = resolve(ok.content["application/json"].schema) as { items?: object; properties?: object }
+    const item = schema.items === undefined ? schema : resolve(schema.items) as { properties?: object }
+    return item.properties as Record<string, { type?: string; anyOf?: Array<{ type: string }> }>
   }
 
   it("says network vni and ACL order are strings, VM memory an integer or a string, ceph_data a string", () => {

@@ -4,6 +4,10 @@ import { AclJson, LeaseJson, NetworkJson } from "../views/NetworkView.ts"
 import { Authentication } from "./Authentication.ts"
 import { mandatory, Message, optional, PvcFailure } from "./Wire.ts"
 
+const Network = NetworkJson.annotate({ identifier: "Network" })
+const Lease = LeaseJson.annotate({ identifier: "Lease" })
+const Acl = AclJson.annotate({ identifier: "Acl" })
+
 const network = { network: Schema.String }
 const lease = { network: Schema.String, lease: Schema.String }
 const acl = { network: Schema.String, acl: Schema.String }
@@ -22,12 +26,12 @@ const networkSettings = {
 export class NetworkApi extends HttpApiGroup.make("network").add(
   HttpApiEndpoint.get("list", "/api/v1/network", {
     query: { limit: optional },
-    success: Schema.Array(NetworkJson),
+    success: Schema.Array(Network),
     error: PvcFailure
   }),
   HttpApiEndpoint.get("get", "/api/v1/network/:network", {
     params: network,
-    success: Schema.Array(NetworkJson),
+    success: Schema.Array(Network),
     error: PvcFailure
   }),
   HttpApiEndpoint.post("add", "/api/v1/network/:network/add", {
@@ -46,12 +50,12 @@ export class NetworkApi extends HttpApiGroup.make("network").add(
   HttpApiEndpoint.get("leases", "/api/v1/network/:network/dhcp", {
     params: network,
     query: { limit: optional, flag_static: optional },
-    success: Schema.Array(LeaseJson),
+    success: Schema.Array(Lease),
     error: PvcFailure
   }),
   HttpApiEndpoint.get("lease", "/api/v1/network/:network/dhcp/:lease", {
     params: lease,
-    success: Schema.Array(LeaseJson),
+    success: Schema.Array(Lease),
     error: PvcFailure
   }),
   HttpApiEndpoint.post("leaseAdd", "/api/v1/network/:network/dhcp/:lease/add", {
@@ -68,12 +72,12 @@ export class NetworkApi extends HttpApiGroup.make("network").add(
   HttpApiEndpoint.get("acls", "/api/v1/network/:network/acl", {
     params: network,
     query: { limit: optional, direction: optional },
-    success: Schema.Array(AclJson),
+    success: Schema.Array(Acl),
     error: PvcFailure
   }),
   HttpApiEndpoint.get("acl", "/api/v1/network/:network/acl/:acl", {
     params: acl,
-    success: Schema.Array(AclJson),
+    success: Schema.Array(Acl),
     error: PvcFailure
   }),
   HttpApiEndpoint.post("aclAdd", "/api/v1/network/:network/acl/:acl/add", {

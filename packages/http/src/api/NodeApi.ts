@@ -4,6 +4,8 @@ import { NodeJson } from "../views/NodeView.ts"
 import { Authentication } from "./Authentication.ts"
 import { Message, optional, PvcFailure } from "./Wire.ts"
 
+const Node = NodeJson.annotate({ identifier: "Node" })
+
 const node = { node: Schema.String }
 const action = <const Name extends string>(name: Name) =>
   HttpApiEndpoint.post(name, `/api/v1/node/:node/${name}`, { params: node, success: Message, error: PvcFailure })
@@ -11,10 +13,10 @@ const action = <const Name extends string>(name: Name) =>
 export class NodeApi extends HttpApiGroup.make("node").add(
   HttpApiEndpoint.get("list", "/api/v1/node", {
     query: { limit: optional },
-    success: Schema.Array(NodeJson),
+    success: Schema.Array(Node),
     error: PvcFailure
   }),
-  HttpApiEndpoint.get("get", "/api/v1/node/:node", { params: node, success: Schema.Array(NodeJson), error: PvcFailure }),
+  HttpApiEndpoint.get("get", "/api/v1/node/:node", { params: node, success: Schema.Array(Node), error: PvcFailure }),
   action("primary"),
   action("secondary"),
   action("flush"),

@@ -1,4 +1,5 @@
 import { HttpApi, OpenApi } from "effect/http-api"
+import { precise } from "./Document.ts"
 import { GeneralApi } from "./GeneralApi.ts"
 import { NetworkApi } from "./NetworkApi.ts"
 import { NodeApi } from "./NodeApi.ts"
@@ -16,7 +17,9 @@ export class PvcApi extends HttpApi.make("pvc-api")
     title: "PVC API",
     version: "1.0",
     description: "Parallel Virtual Cluster HTTP API (api-manual.md). Values may come from the query " +
-      "string or an application/x-www-form-urlencoded body; failures answer 510 with {message}."
+      "string or an application/x-www-form-urlencoded body; failures answer 510 with {message}.",
+    servers: [{ url: "http://127.0.0.1:7370", description: "The embedded default (scripts/start.sh)" }],
+    transform: precise
   }))
   // Report every missing mandatory value at once, not only the first.
   .annotate(HttpApi.QueryParseOptions, { errors: "all" })

@@ -4,6 +4,12 @@ import { CephJson, OsdJson, PoolJson, SnapshotJson, VolumeJson } from "../views/
 import { Authentication } from "./Authentication.ts"
 import { mandatory, Message, optional, PvcFailure } from "./Wire.ts"
 
+const Ceph = CephJson.annotate({ identifier: "Ceph" })
+const Osd = OsdJson.annotate({ identifier: "Osd" })
+const Pool = PoolJson.annotate({ identifier: "Pool" })
+const Volume = VolumeJson.annotate({ identifier: "Volume" })
+const Snapshot = SnapshotJson.annotate({ identifier: "Snapshot" })
+
 const ceph = "/api/v1/storage/ceph"
 const osd = { osd: Schema.String }
 const pool = { pool: Schema.String }
@@ -12,15 +18,15 @@ const snapshot = { pool: Schema.String, volume: Schema.String, snapshot: Schema.
 const confirm = { flag_yes_i_really_mean_it: optional }
 
 export class StorageApi extends HttpApiGroup.make("storage").add(
-  HttpApiEndpoint.get("ceph", ceph, { success: CephJson, error: PvcFailure }),
-  HttpApiEndpoint.get("status", `${ceph}/status`, { success: CephJson, error: PvcFailure }),
-  HttpApiEndpoint.get("df", `${ceph}/df`, { success: CephJson, error: PvcFailure }),
+  HttpApiEndpoint.get("ceph", ceph, { success: Ceph, error: PvcFailure }),
+  HttpApiEndpoint.get("status", `${ceph}/status`, { success: Ceph, error: PvcFailure }),
+  HttpApiEndpoint.get("df", `${ceph}/df`, { success: Ceph, error: PvcFailure }),
   HttpApiEndpoint.get("osds", `${ceph}/osd`, {
     query: { limit: optional },
-    success: Schema.Array(OsdJson),
+    success: Schema.Array(Osd),
     error: PvcFailure
   }),
-  HttpApiEndpoint.get("osd", `${ceph}/osd/:osd`, { params: osd, success: Schema.Array(OsdJson), error: PvcFailure }),
+  HttpApiEndpoint.get("osd", `${ceph}/osd/:osd`, { params: osd, success: Schema.Array(Osd), error: PvcFailure }),
   HttpApiEndpoint.post("osdSet", `${ceph}/osd/set`, { query: { option: mandatory }, success: Message, error: PvcFailure }),
   HttpApiEndpoint.post("osdUnset", `${ceph}/osd/unset`, {
     query: { option: optional },
@@ -43,10 +49,10 @@ export class StorageApi extends HttpApiGroup.make("storage").add(
   HttpApiEndpoint.post("osdOut", `${ceph}/osd/:osd/out`, { params: osd, success: Message, error: PvcFailure }),
   HttpApiEndpoint.get("pools", `${ceph}/pool`, {
     query: { limit: optional },
-    success: Schema.Array(PoolJson),
+    success: Schema.Array(Pool),
     error: PvcFailure
   }),
-  HttpApiEndpoint.get("pool", `${ceph}/pool/:pool`, { params: pool, success: Schema.Array(PoolJson), error: PvcFailure }),
+  HttpApiEndpoint.get("pool", `${ceph}/pool/:pool`, { params: pool, success: Schema.Array(Pool), error: PvcFailure }),
   HttpApiEndpoint.post("poolAdd", `${ceph}/pool/:pool/add`, {
     params: pool,
     query: { pgs: mandatory },
@@ -61,12 +67,12 @@ export class StorageApi extends HttpApiGroup.make("storage").add(
   }),
   HttpApiEndpoint.get("volumes", `${ceph}/volume`, {
     query: { pool: optional, limit: optional },
-    success: Schema.Array(VolumeJson),
+    success: Schema.Array(Volume),
     error: PvcFailure
   }),
   HttpApiEndpoint.get("volume", `${ceph}/volume/:pool/:volume`, {
     params: volume,
-    success: Schema.Array(VolumeJson),
+    success: Schema.Array(Volume),
     error: PvcFailure
   }),
   HttpApiEndpoint.post("volumeAdd", `${ceph}/volume/:pool/:volume/add`, {
@@ -82,12 +88,12 @@ export class StorageApi extends HttpApiGroup.make("storage").add(
   }),
   HttpApiEndpoint.get("snapshots", `${ceph}/volume/snapshot`, {
     query: { pool: optional, volume: optional, limit: optional },
-    success: Schema.Array(SnapshotJson),
+    success: Schema.Array(Snapshot),
     error: PvcFailure
   }),
   HttpApiEndpoint.get("snapshot", `${ceph}/volume/snapshot/:pool/:volume/:snapshot`, {
     params: snapshot,
-    success: Schema.Array(SnapshotJson),
+    success: Schema.Array(Snapshot),
     error: PvcFailure
   }),
   HttpApiEndpoint.post("snapshotAdd", `${ceph}/volume/snapshot/:pool/:volume/:snapshot/add`, {

@@ -4,6 +4,8 @@ import { VmJson } from "../views/VmView.ts"
 import { Authentication } from "./Authentication.ts"
 import { mandatory, Message, optional, PvcFailure } from "./Wire.ts"
 
+const Vm = VmJson.annotate({ identifier: "Vm" })
+
 const vm = { vm: Schema.String }
 const Xml = Schema.String.pipe(HttpApiSchema.asText({ contentType: "application/xml" }))
 
@@ -21,10 +23,10 @@ const action = <const Name extends string, const Query extends Schema.Struct.Fie
 export class VmApi extends HttpApiGroup.make("vm").add(
   HttpApiEndpoint.get("list", "/api/v1/vm", {
     query: { limit: optional, node: optional, state: optional },
-    success: Schema.Array(VmJson),
+    success: Schema.Array(Vm),
     error: PvcFailure
   }),
-  HttpApiEndpoint.get("get", "/api/v1/vm/:vm", { params: vm, success: Schema.Array(VmJson), error: PvcFailure }),
+  HttpApiEndpoint.get("get", "/api/v1/vm/:vm", { params: vm, success: Schema.Array(Vm), error: PvcFailure }),
   HttpApiEndpoint.get("dump", "/api/v1/vm/:vm/dump", { params: vm, success: Xml, error: PvcFailure }),
   action("define", { xml: mandatory, node: optional, selector: optional }),
   action("modify", { xml: mandatory, flag_restart: optional }),

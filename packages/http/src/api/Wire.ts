@@ -12,7 +12,7 @@ export class AuthFailure extends Schema.Error<AuthFailure>("AuthFailure")(
   { httpApiStatus: 401 }
 ) {}
 
-export const Message = Schema.Struct({ message: Schema.String })
+export const Message = Schema.Struct({ message: Schema.String }).annotate({ identifier: "Message" })
 export type Message = typeof Message.Type
 
 export const message = (text: string): Message => ({ message: text })
