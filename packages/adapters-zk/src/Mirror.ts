@@ -256,14 +256,24 @@ export class Mirror {
   private readonly dataWatcher = (event: ZkWatchEvent): void => {
     if (!isMirrored(event.path)) return
     if (event.type === "created") this.load(event.path)
+    else if (event.type === "deleted") this.deleted(event.path)
     else this.fetchData(event.path)
   }
 
   private readonly childWatcher = (event: ZkWatchEvent): void => {
     if (!isMirrored(event.path)) return
-    // A deletion spends the child watch; the data read finds out whether it came back.
-    if (event.type === "deleted") this.fetchData(event.path)
+    if (event.type === "deleted") this.deleted(event.path)
     else if (tracksChildren(event.path)) this.fetchChildren(event.path)
+  }
+
+  /**
+   * The incarnation held at `path` is gone: drop it without a read (a wiped tree would cost one
+   * read per znode). If it is created again, its parent's list, whose child watch this deletion
+   * fired, names it again and it is loaded afresh; a root key gets an existence watch.
+   */
+  private deleted(path: string): void {
+    if (isRoot(path)) return this.vanished(path)
+    this.removeSubtree(path)
   }
 
   /**

@@ -257,7 +257,7 @@ describe("the watch-fed mirror converges", () => {
         }
       }),
       // A failing run is reported as found: shrinking re-runs sequences that each wait seconds to fail.
-      { numRuns: 80, endOnFailure: true }
+      { numRuns: Number(process.env["PVC_CONVERGENCE_RUNS"] ?? 80), endOnFailure: true }
     )
   })
 
