@@ -1,4 +1,4 @@
-import { type ClusterPlan, type ClusterStore, type Entity, put, StaleSnapshot } from "@pvc/core"
+import { type ClusterPlan, type ClusterStore, type Entity, entityKey, put, remove, StaleSnapshot, StoreUnavailable } from "@pvc/core"
 import { makeAcl, makeLease, makeNetwork, makeNode, makePool, makeVm } from "@pvc/testkit"
 import { Effect, Exit, Scope } from "effect"
 import * as fc from "fast-check"
@@ -127,6 +127,8 @@ type Op =
     readonly fill: ReadonlyArray<{ readonly kind: Kind; readonly id: number; readonly variant: number }>
   }
   | { readonly _tag: "Wipe"; readonly fill: ReadonlyArray<{ readonly kind: Kind; readonly id: number; readonly variant: number }> }
+  /** A write of our own store (read your writes, interleaved with the other client's). */
+  | { readonly _tag: "Commit"; readonly kind: Kind; readonly id: number; readonly variant: number; readonly remove: boolean }
   | { readonly _tag: "Burst"; readonly ops: ReadonlyArray<Op> }
   | { readonly _tag: "Quiesce" }
 
@@ -148,7 +150,11 @@ const simpleOpArb: fc.Arbitrary<Op> = fc.oneof(
     arbitrary: fc.record({ _tag: fc.constant("SetRoot" as const), path: fc.constantFrom("/primary_node" as const, "/ceph" as const), value: fc.constantFrom("hv1", "none", "HEALTH_OK") })
   },
   { weight: 2, arbitrary: fc.record({ _tag: fc.constant("EmptyRecreate" as const), container: fc.constantFrom(...CONTAINERS), fill: fillArb }) },
-  { weight: 1, arbitrary: fc.record({ _tag: fc.constant("Wipe" as const), fill: fillArb }) }
+  { weight: 1, arbitrary: fc.record({ _tag: fc.constant("Wipe" as const), fill: fillArb }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ _tag: fc.constant("Commit" as const), kind: kindArb, id: idArb, variant: fc.nat({ max: 1 }), remove: fc.boolean() })
+  }
 )
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
@@ -171,6 +177,7 @@ const tolerated = async (p: Promise<unknown>) => {
 }
 
 interface Real {
+  readonly store: ClusterStore["Service"]
   readonly w: ReturnType<typeof writer>
   readonly client: zookeeper.Client
   readonly mirror: Mirror
@@ -214,6 +221,21 @@ const runOp = async (op: Op, real: Real): Promise<void> => {
       const paths = (await Promise.all(ROOT_KEYS.map((r) => w.subtree(r)))).flat()
       return tolerated(Promise.all([w.removeAll(paths), w.create(INIT_KEYS), w.create(fillKeys(op.fill))]))
     }
+    case "Commit": {
+      const base = await Effect.runPromise(real.store.snapshot)
+      const entities = entitiesOf(op.kind, idOf(op), op.variant)
+      const existing = base.lookup(entityKey(entities[0]!))
+      const changes = op.remove ? (existing === undefined ? [] : [remove(existing)]) : entities.map(put)
+      const exit = await Effect.runPromise(Effect.exit(real.store.commit({ base, changes, guards: [] })))
+      // Refused (a concurrent writer won, or a parent is gone): fine. Anything else is a bug.
+      const error = Exit.findErrorOption(exit)
+      if (Exit.isSuccess(exit)) commitCounts.ok++
+      else commitCounts.refused++
+      if (Exit.isFailure(exit) && !(error._tag === "Some" && (error.value instanceof StaleSnapshot || error.value instanceof StoreUnavailable))) {
+        throw new Error(`commit failed unexpectedly: ${String(exit.cause)}`)
+      }
+      return
+    }
     case "Burst":
       await Promise.all(op.ops.map((o) => runOp(o, real)))
       return
@@ -234,7 +256,9 @@ class OpCommand implements fc.AsyncCommand<object, Real> {
 }
 
 const timings: Array<number> = []
+const commitCounts = { ok: 0, refused: 0 }
 afterAll(() => {
+  console.log(`store commits among the external writes: ${commitCounts.ok} committed, ${commitCounts.refused} refused`)
   if (timings.length > 0) {
     const sorted = [...timings].sort((a, b) => a - b)
     console.log(`convergence after quiescence: ${sorted.length} points, median ${sorted[sorted.length >> 1]!.toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms`)
@@ -247,7 +271,7 @@ describe("the watch-fed mirror converges", () => {
       fc.asyncProperty(fc.commands([opArb.map((op) => new OpCommand(op))], { maxCommands: 30 }), async (commands) => {
         const c = await cluster()
         try {
-          const real: Real = { w: c.w, client: c.client, mirror: c.mirror, timings }
+          const real: Real = { store: c.store, w: c.w, client: c.client, mirror: c.mirror, timings }
           await fc.asyncModelRun(() => ({ model: {}, real }), commands)
           timings.push(await converged(c.mirror, c.client))
           // The watches did it alone: the self-check is off and no commit had to repair anything.
