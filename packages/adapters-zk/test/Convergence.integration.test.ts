@@ -426,6 +426,23 @@ describe("a mirror that missed changes", () => {
     }
   })
 
+  it("is repaired by the self-check's rotating sample where the root keys show nothing (a value changed below them)", async () => {
+    const uuid = IDS.vm[1]!
+    const c = await cluster({ deaf: true, selfCheckInterval: 50, initial: keysOf("vm", uuid, 0) })
+    const warn = vi.spyOn(console, "warn")
+    try {
+      await converged(c.mirror, c.client)
+      await c.w.set(`/domains/${uuid}/state`, "shutdown")
+      await converged(c.mirror, c.client, 10_000)
+      assert.strictEqual((await Effect.runPromise(c.store.snapshot)).vms.get(uuid as never)!.state, "shutdown")
+      const lines = warn.mock.calls.map((args) => String(args[0]))
+      assert.isTrue(lines.some((l) => l.includes(`/domains/${uuid}/state diverged`) && l.includes("data version 1 instead of 0")), lines.join("\n"))
+    } finally {
+      warn.mockRestore()
+      await c.close()
+    }
+  })
+
   it("refuses a plan built on a re-created entity it has not seen, instead of overwriting it", async () => {
     const uuid = IDS.vm[0]!
     const c = await cluster({ deaf: true, initial: keysOf("vm", uuid, 0) })
