@@ -1,5 +1,6 @@
 import { afterEach, assert, beforeEach, describe, it } from "@effect/vitest"
-import { addAcl, type ClusterSnapshot, ClusterStore, EntityKey, listAcls, listNetworks, removeAcl, Vni } from "@pvc/core"
+import { addAcl, type ClusterSnapshot, ClusterStore, EntityKey, listAcls, listNetworks, type RegexEngine, removeAcl, Vni } from "@pvc/core"
+import { layer as RegexEngineLive } from "@pvc/adapters-re2js"
 import { Effect, Layer } from "effect"
 import { type MockInstance, vi } from "vitest"
 import { layer } from "../src/ClusterStoreZk.ts"
@@ -12,13 +13,15 @@ import { configFor, freshChroot, rawClient, testZk, zkRaw } from "./support.ts"
 
 testZk()
 
-const withCluster = <A, E>(body: (daemon: ReturnType<typeof zkRaw>) => Effect.Effect<A, E, ClusterStore>) =>
+const withCluster = <A, E>(body: (daemon: ReturnType<typeof zkRaw>) => Effect.Effect<A, E, ClusterStore | RegexEngine>) =>
   Effect.gen(function*() {
     const chroot = yield* Effect.promise(freshChroot)
     const client = yield* Effect.acquireRelease(Effect.promise(() => rawClient(chroot)), (c) => Effect.sync(() => c.close()))
     const cli = zkRaw(client)
     yield* Effect.promise(() => cli.create(INIT_KEYS))
-    return yield* body(cli).pipe(Effect.provide(layer.pipe(Layer.provide(layerConfig(configFor(chroot))))))
+    return yield* body(cli).pipe(
+      Effect.provide(Layer.merge(layer.pipe(Layer.provide(layerConfig(configFor(chroot)))), RegexEngineLive))
+    )
   }).pipe(Effect.scoped)
 
 const eventually = (done: (snap: ClusterSnapshot) => boolean, what: string) =>

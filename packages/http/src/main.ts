@@ -1,5 +1,6 @@
 import { layer as DomainXmlLive } from "@pvc/adapters-libvirt"
 import { PipeStorage } from "@pvc/adapters-ceph"
+import { layer as RegexEngineLive } from "@pvc/adapters-re2js"
 import { layerConfig as zkConfig, layerNoDeps as ClusterStoreZk, layerZkClient } from "@pvc/adapters-zk"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Cause, Console, Effect, Exit, Layer, Logger, References, Runtime } from "effect"
@@ -57,7 +58,7 @@ const start = (path: string | undefined) =>
     const tls = yield* readTlsFiles(config)
     const backend = backends(config)
     const scheme = tls === undefined ? "http" : "https"
-    const app = layerServer(config, tls).pipe(Layer.provide([backend.layer, DomainXmlLive]))
+    const app = layerServer(config, tls).pipe(Layer.provide([backend.layer, DomainXmlLive, RegexEngineLive]))
     yield* Effect.logInfo("pvc-api starting").pipe(Effect.annotateLogs({
       version: VERSION,
       config: config.source,

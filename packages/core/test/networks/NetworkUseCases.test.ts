@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { fc, test } from "@fast-check/vitest"
-import { Effect, Result } from "effect"
+import { Effect, Layer, Result } from "effect"
 import { layerMemory } from "../../../testkit/src/memory/ClusterStoreMemory.ts"
 import type { Entity } from "../../src/cluster/Entity.ts"
 import { MacAddress, Vni } from "../../src/domain/Ids.ts"
@@ -22,6 +22,8 @@ import {
   removeReservation
 } from "../../src/networks/index.ts"
 import { ClusterStore } from "../../src/ports/ClusterStore.ts"
+import { layerRegexEngine } from "../support/RegexEngine.ts"
+import type { RegexEngine } from "../../src/ports/RegexEngine.ts"
 
 const net = (description: string, vni: number, extra = {}) =>
   Result.getOrThrow(buildNetwork(description, {
@@ -44,10 +46,10 @@ const lease = (vni: number, mac: string) =>
 
 const seed: ReadonlyArray<Entity> = [net("beta", 20), net("alpha", 100), net("gamma", 3), lease(20, "52:54:00:00:00:09")]
 
-const withCluster = <A, E>(effect: Effect.Effect<A, E, ClusterStore>, entities: ReadonlyArray<Entity> = seed) =>
-  Effect.provide(effect, layerMemory(entities))
+const withCluster = <A, E>(effect: Effect.Effect<A, E, ClusterStore | RegexEngine>, entities: ReadonlyArray<Entity> = seed) =>
+  Effect.provide(effect, Layer.merge(layerMemory(entities), layerRegexEngine))
 
-const failureTag = <A, E extends { readonly _tag: string }>(effect: Effect.Effect<A, E, ClusterStore>) =>
+const failureTag = <A, E extends { readonly _tag: string }>(effect: Effect.Effect<A, E, ClusterStore | RegexEngine>) =>
   withCluster(effect.pipe(Effect.flip, Effect.map((e) => e._tag)))
 
 const addInput = { vni: "42", nettype: "managed", dhcp4: false }

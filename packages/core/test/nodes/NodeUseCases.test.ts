@@ -1,8 +1,10 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Layer } from "effect"
 import type { Entity } from "../../src/cluster/Entity.ts"
 import { flushNode, getNode, listNodes, setPrimaryNode, setSecondaryNode, unflushNode } from "../../src/nodes/index.ts"
 import { ClusterStore } from "../../src/ports/ClusterStore.ts"
+import { layerRegexEngine } from "../support/RegexEngine.ts"
+import type { RegexEngine } from "../../src/ports/RegexEngine.ts"
 import { layerMemory } from "../../../testkit/src/memory/ClusterStoreMemory.ts"
 import { node, primary } from "./Builders.ts"
 
@@ -13,7 +15,8 @@ const cluster: ReadonlyArray<Entity> = [
   primary("hv1")
 ]
 
-const run = <A, E>(effect: Effect.Effect<A, E, ClusterStore>) => effect.pipe(Effect.provide(layerMemory(cluster)))
+const run = <A, E>(effect: Effect.Effect<A, E, ClusterStore | RegexEngine>) =>
+  effect.pipe(Effect.provide(Layer.merge(layerMemory(cluster), layerRegexEngine)))
 
 describe("node use-cases", () => {
   it.effect("listNodes sorts by name and applies limit", () =>

@@ -7,6 +7,8 @@ import type { Entity } from "../../src/cluster/Entity.ts"
 import { EntityKey } from "../../src/cluster/Entity.ts"
 import type { CephStorage } from "../../src/ports/CephStorage.ts"
 import { ClusterStore } from "../../src/ports/ClusterStore.ts"
+import { layerRegexEngine } from "../support/RegexEngine.ts"
+import type { RegexEngine } from "../../src/ports/RegexEngine.ts"
 import {
   addOsd,
   addPool,
@@ -53,10 +55,14 @@ const seed: ReadonlyArray<Entity> = [
 type Ceph = Parameters<typeof layerCephStorageMemory>[0]
 
 const withCluster = <A, E>(
-  effect: Effect.Effect<A, E, ClusterStore | CephStorage>,
+  effect: Effect.Effect<A, E, ClusterStore | CephStorage | RegexEngine>,
   entities: ReadonlyArray<Entity> = seed,
   ceph: Ceph = {}
-) => Effect.provide(effect, layerCephStorageMemory(ceph).pipe(Layer.provideMerge(layerMemory(entities))))
+) =>
+  Effect.provide(
+    effect,
+    Layer.mergeAll(layerCephStorageMemory(ceph), layerRegexEngine).pipe(Layer.provideMerge(layerMemory(entities)))
+  )
 
 const tagOf = <A, E extends { readonly _tag: string }, R>(effect: Effect.Effect<A, E, R>) =>
   effect.pipe(Effect.flip, Effect.map((e) => e._tag))

@@ -2,9 +2,11 @@ import { Effect, Layer } from "effect"
 import type { Entity } from "../../src/cluster/Entity.ts"
 import type { NodeName, VmUuid } from "../../src/domain/Ids.ts"
 import type { DomainXml } from "../../src/ports/DomainXml.ts"
+import type { RegexEngine } from "../../src/ports/RegexEngine.ts"
 import { ClusterStore } from "../../src/ports/ClusterStore.ts"
 import { layerMemory } from "../../../testkit/src/memory/ClusterStoreMemory.ts"
 import { node, uuidFor, vm } from "../nodes/Builders.ts"
+import { layerRegexEngine } from "../support/RegexEngine.ts"
 import { layerDomainXmlStub } from "./DomainXmlStub.ts"
 
 /** hv1/hv2 take VMs (hv2 has less memory allocated), hv3 is flushed, hv4 dead. */
@@ -18,11 +20,12 @@ export const cluster: ReadonlyArray<Entity> = [
   vm({ name: "batch", node: "hv1", state: "stop" })
 ]
 
-export const layerCluster = (entities: ReadonlyArray<Entity> = cluster): Layer.Layer<ClusterStore | DomainXml> =>
-  Layer.merge(layerMemory(entities), layerDomainXmlStub)
+export const layerCluster = (
+  entities: ReadonlyArray<Entity> = cluster
+): Layer.Layer<ClusterStore | DomainXml | RegexEngine> => Layer.mergeAll(layerMemory(entities), layerDomainXmlStub, layerRegexEngine)
 
 export const withCluster = <A, E>(
-  effect: Effect.Effect<A, E, ClusterStore | DomainXml>,
+  effect: Effect.Effect<A, E, ClusterStore | DomainXml | RegexEngine>,
   entities: ReadonlyArray<Entity> = cluster
 ) => effect.pipe(Effect.provide(layerCluster(entities)))
 

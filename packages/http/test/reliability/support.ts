@@ -1,4 +1,5 @@
 import { layer as DomainXmlLive } from "@pvc/adapters-libvirt"
+import { layer as RegexEngineLive } from "@pvc/adapters-re2js"
 import { layer as ClusterStoreZk, Layout } from "@pvc/adapters-zk"
 import { type CephStorage, type ClusterStore, VmStopTimeout } from "@pvc/core"
 import { layerCephStorageMemory } from "@pvc/testkit"
@@ -47,7 +48,7 @@ export const startZkApi = async (options: ZkApiOptions = {}): Promise<ZkApi> => 
   const store = ClusterStoreZk.pipe(Layer.provide(zkConfig(configFor(chroot, options.zk))))
   const layer = layerServer(config, undefined, options.timeouts ?? SERVER_TIMEOUTS).pipe(
     Layer.provide(
-      Layer.mergeAll(DomainXmlLive, options.ceph ?? layerCephStorageMemory()).pipe(Layer.provideMerge(store))
+      Layer.mergeAll(DomainXmlLive, RegexEngineLive, options.ceph ?? layerCephStorageMemory()).pipe(Layer.provideMerge(store))
     ),
     Layer.provide(Layer.succeed(VmStopTimeout)(options.stopTimeoutSeconds ?? 0.2)),
     Layer.provide(Layer.succeed(References.MinimumLogLevel)(options.logLevel ?? "None"))

@@ -1,5 +1,6 @@
 import { type ClusterStore, type Entity, CephStorage, type CephCommand, VmStopTimeout } from "@pvc/core"
 import { layer as DomainXmlLive } from "@pvc/adapters-libvirt"
+import { layer as RegexEngineLive } from "@pvc/adapters-re2js"
 import { layerMemory } from "@pvc/testkit"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { HttpServer } from "effect/http"
@@ -35,7 +36,7 @@ export const startApi = async (options: ApiOptions = {}): Promise<Api> => {
   const config: ApiConfig = { ...defaultConfig, listenPort: 0, ...options.config }
   const layer = layerServer(config, options.tls).pipe(
     Layer.provide(
-      Layer.mergeAll(DomainXmlLive, options.ceph ?? makeCephRecorder().layer).pipe(
+      Layer.mergeAll(DomainXmlLive, RegexEngineLive, options.ceph ?? makeCephRecorder().layer).pipe(
         Layer.provideMerge(layerMemory(options.entities ?? []))
       )
     ),

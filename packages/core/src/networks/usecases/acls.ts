@@ -1,7 +1,7 @@
 import { Effect } from "effect"
 import { ClusterStore } from "../../ports/ClusterStore.ts"
 import { decideAndCommit } from "../../shared/decideAndCommit.ts"
-import { compileLimit } from "../../shared/Limit.ts"
+import { limitFilter } from "../../shared/Limit.ts"
 import { type AclFields, aclsOf, decideAddAcl, decideRemoveAcl, parseDirection } from "../AclRules.ts"
 import { requireNetwork } from "../NetworkRules.ts"
 
@@ -17,7 +17,7 @@ export const listAcls = Effect.fn("Network.listAcls")(function*(networkRef: stri
   const direction = options.direction === undefined
     ? undefined
     : yield* Effect.fromResult(parseDirection(options.direction))
-  const matches = options.limit === undefined ? () => true : yield* Effect.fromResult(compileLimit(options.limit))
+  const matches = yield* limitFilter(options.limit)
   return aclsOf(snapshot, network).filter((acl) =>
     (direction === undefined || acl.direction === direction) && matches(acl.description)
   )

@@ -2,7 +2,7 @@ import { Effect } from "effect"
 import type { DhcpLease, DhcpReservation } from "../../domain/Network.ts"
 import { ClusterStore } from "../../ports/ClusterStore.ts"
 import { decideAndCommit } from "../../shared/decideAndCommit.ts"
-import { compileLimit } from "../../shared/Limit.ts"
+import { limitFilter } from "../../shared/Limit.ts"
 import {
   decideAddReservation,
   decideRemoveReservation,
@@ -38,7 +38,7 @@ export const listLeases = Effect.fn("Network.listLeases")(function*(
 ) {
   const all = yield* leases(networkRef, options.static)
   if (options.limit === undefined) return all
-  const matches = yield* Effect.fromResult(compileLimit(options.limit))
+  const matches = yield* limitFilter(options.limit)
   return all.filter((lease) => matches(lease.mac))
 })
 

@@ -2,7 +2,7 @@ import { Effect } from "effect"
 import type { Network } from "../../domain/Network.ts"
 import { ClusterStore } from "../../ports/ClusterStore.ts"
 import { decideAndCommit } from "../../shared/decideAndCommit.ts"
-import { compileLimit } from "../../shared/Limit.ts"
+import { limitFilter } from "../../shared/Limit.ts"
 import {
   compareVni,
   decideAddNetwork,
@@ -23,7 +23,7 @@ export const listNetworks = Effect.fn("Network.list")(function*(options: ListNet
   const snapshot = yield* (yield* ClusterStore).snapshot
   const networks = [...snapshot.networks.values()].sort(byVni)
   if (options.limit === undefined) return networks
-  const matches = yield* Effect.fromResult(compileLimit(options.limit))
+  const matches = yield* limitFilter(options.limit)
   return networks.filter((n) => matches(n.description) || matches(n.vni))
 })
 

@@ -1,7 +1,7 @@
 import { Effect } from "effect"
 import type { Node } from "../../domain/Node.ts"
 import { ClusterStore } from "../../ports/ClusterStore.ts"
-import { compileLimit } from "../../shared/Limit.ts"
+import { limitFilter } from "../../shared/Limit.ts"
 import { compareNames } from "../NodeSelector.ts"
 import { findNode } from "../NodeRules.ts"
 
@@ -25,7 +25,7 @@ export const listNodes = Effect.fn("Node.list")(function*(options: ListNodesOpti
   const snapshot = yield* (yield* ClusterStore).snapshot
   const nodes = sortedNodes(snapshot.nodes)
   if (options.limit === undefined) return nodes
-  const matches = yield* Effect.fromResult(compileLimit(options.limit))
+  const matches = yield* limitFilter(options.limit)
   return nodes.filter((node) => matches(node.name))
 })
 

@@ -1,6 +1,6 @@
 import { Effect } from "effect"
 import { ClusterStore } from "../../ports/ClusterStore.ts"
-import { compileLimit } from "../../shared/Limit.ts"
+import { limitFilter } from "../../shared/Limit.ts"
 import {
   type AddOsdFields,
   compareOsds,
@@ -19,7 +19,7 @@ export const listOsds = Effect.fn("Storage.listOsds")(function*(options: { reado
   const snapshot = yield* (yield* ClusterStore).snapshot
   const osds = [...snapshot.osds.values()].sort(compareOsds)
   if (options.limit === undefined) return osds
-  const matches = yield* Effect.fromResult(compileLimit(options.limit))
+  const matches = yield* limitFilter(options.limit)
   return osds.filter((osd) => matches(osd.id))
 })
 

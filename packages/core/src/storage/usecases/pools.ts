@@ -1,7 +1,7 @@
 import { Effect } from "effect"
 import { PoolName } from "../../domain/Ids.ts"
 import { ClusterStore } from "../../ports/ClusterStore.ts"
-import { compileLimit } from "../../shared/Limit.ts"
+import { limitFilter } from "../../shared/Limit.ts"
 import { comparePools, decideAddPool, decideRemovePool } from "../StorageRules.ts"
 import { execute } from "./execute.ts"
 
@@ -10,7 +10,7 @@ export const listPools = Effect.fn("Storage.listPools")(function*(options: { rea
   const snapshot = yield* (yield* ClusterStore).snapshot
   const pools = [...snapshot.pools.values()].sort(comparePools)
   if (options.limit === undefined) return pools
-  const matches = yield* Effect.fromResult(compileLimit(options.limit))
+  const matches = yield* limitFilter(options.limit)
   return pools.filter((pool) => matches(pool.name))
 })
 

@@ -1,7 +1,7 @@
 import { Effect } from "effect"
 import { EntityKey } from "../../cluster/Entity.ts"
 import { ClusterStore } from "../../ports/ClusterStore.ts"
-import { compileLimit } from "../../shared/Limit.ts"
+import { limitFilter } from "../../shared/Limit.ts"
 import { compareSnapshots, decideAddSnapshot, decideRemoveSnapshot } from "../StorageRules.ts"
 import { execute } from "./execute.ts"
 
@@ -14,7 +14,7 @@ export interface ListSnapshotsOptions {
 /** Snapshots by name (then pool, volume); `pool`, `volume` and `limit` combine freely. */
 export const listSnapshots = Effect.fn("Storage.listSnapshots")(function*(options: ListSnapshotsOptions = {}) {
   const snapshot = yield* (yield* ClusterStore).snapshot
-  const matches = options.limit === undefined ? () => true : yield* Effect.fromResult(compileLimit(options.limit))
+  const matches = yield* limitFilter(options.limit)
   return [...snapshot.snapshots.values()]
     .filter((s) =>
       (options.pool === undefined || s.pool === options.pool) &&

@@ -1,7 +1,7 @@
 import { Effect } from "effect"
 import { EntityKey } from "../../cluster/Entity.ts"
 import { ClusterStore } from "../../ports/ClusterStore.ts"
-import { compileLimit } from "../../shared/Limit.ts"
+import { limitFilter } from "../../shared/Limit.ts"
 import { compareVolumes, decideAddVolume, decideRemoveVolume } from "../StorageRules.ts"
 import { execute } from "./execute.ts"
 
@@ -13,7 +13,7 @@ export interface ListVolumesOptions {
 /** Volumes by name (then pool); `pool` selects one pool, `limit` matches the name. */
 export const listVolumes = Effect.fn("Storage.listVolumes")(function*(options: ListVolumesOptions = {}) {
   const snapshot = yield* (yield* ClusterStore).snapshot
-  const matches = options.limit === undefined ? () => true : yield* Effect.fromResult(compileLimit(options.limit))
+  const matches = yield* limitFilter(options.limit)
   return [...snapshot.volumes.values()]
     .filter((v) => (options.pool === undefined || v.pool === options.pool) && matches(v.name))
     .sort(compareVolumes)

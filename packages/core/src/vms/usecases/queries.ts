@@ -3,7 +3,7 @@ import type { NodeName } from "../../domain/Ids.ts"
 import { VmState } from "../../domain/Vm.ts"
 import { NodeNotFound } from "../../nodes/NodeErrors.ts"
 import { ClusterStore } from "../../ports/ClusterStore.ts"
-import { compileLimitMemo } from "../LimitMemo.ts"
+import { limitFilter } from "../../shared/Limit.ts"
 import { InvalidVmState, VmNotFound } from "../VmErrors.ts"
 import { findVm, findVms, sortedVms, sortedVmsOn } from "../VmLookup.ts"
 
@@ -24,13 +24,10 @@ export const listVms = Effect.fn("Vm.list")(function*(options: ListVmsOptions = 
   const { limit, node, state } = options
   if (given(node) && !snapshot.nodes.has(node as NodeName)) return yield* new NodeNotFound({ node })
   if (given(state) && !isStateFilter(state)) return yield* new InvalidVmState({ state })
-  const matches = limit === undefined ? undefined : yield* Effect.fromResult(compileLimitMemo(limit))
+  const matches = yield* limitFilter(limit)
   const candidates = given(node) ? sortedVmsOn(snapshot.vms, node) : sortedVms(snapshot.vms)
-  if (matches === undefined && !given(state)) return candidates
-  return candidates.filter((vm) =>
-    (!given(state) || vm.state === state) &&
-    (matches === undefined || matches(vm.name) || matches(vm.uuid))
-  )
+  if (limit === undefined && !given(state)) return candidates
+  return candidates.filter((vm) => (!given(state) || vm.state === state) && (matches(vm.name) || matches(vm.uuid)))
 })
 
 /** The VM whose name or UUID is exactly `ref`, as a list (empty when there is none). */

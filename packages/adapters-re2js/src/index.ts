@@ -1,0 +1,1 @@
+export { compile, layer } from "./Re2RegexEngine.ts"
