@@ -8,7 +8,15 @@ import { isReady } from "../../src/nodes/NodeSelector.ts"
 import { ClusterStore } from "../../src/ports/ClusterStore.ts"
 import { migrateVm, stopVm, unmigrateVm } from "../../src/vms/index.ts"
 import { arbCluster, entities } from "../nodes/Builders.ts"
-import { arbOp, arbPlacement, layerInterfering, type Op, runOp } from "./Ops.ts"
+import {
+  arbComputeOp,
+  arbDefinitionOp,
+  arbPlacement,
+  type Operation,
+  runOperation,
+  targetsOf
+} from "../../../testkit/src/arbitraries/ArbOperations.ts"
+import { layerInterfering } from "./Interference.ts"
 import { cluster, currentVm, layerCluster } from "./Fixture.ts"
 
 const snapshot = Effect.gen(function*() {
@@ -21,13 +29,13 @@ const view = (snap: ClusterSnapshot) =>
     snap.primaryNode.node
   ])
 
-const claimedName = (op: Op): string | undefined =>
-  op.op === "define" || op.op === "modify" ? op.name : undefined
+const claimedName = (op: Operation): string | undefined =>
+  op._tag === "DefineVm" || op._tag === "ModifyVm" ? op.name : undefined
 
 const arbScenario = arbCluster.chain((c) => {
-  const vms = c.vms.map((v) => v.name as string)
-  const nodes = c.nodes.map((n) => n.name as string)
-  return fc.record({ cluster: fc.constant(c), ops: fc.array(arbOp(vms, nodes), { maxLength: 12 }) })
+  const targets = targetsOf(entities(c))
+  const ops = fc.oneof({ arbitrary: arbComputeOp(targets), weight: 3 }, { arbitrary: arbDefinitionOp(targets), weight: 1 })
+  return fc.record({ cluster: fc.constant(c), ops: fc.array(ops, { maxLength: 12 }) })
 })
 
 describe("VM use-case invariants", () => {
@@ -36,15 +44,14 @@ describe("VM use-case invariants", () => {
       Effect.gen(function*() {
         for (const op of ops) {
           const before = yield* snapshot
-          yield* Effect.exit(runOp(op))
+          yield* Effect.exit(runOperation(op))
           const after = yield* snapshot
           for (const vm of after.vms.values()) {
             assert.isTrue(after.nodes.has(vm.node), `${vm.name} on missing ${vm.node} after ${JSON.stringify(op)}`)
             const old = before.vms.get(vm.uuid)
+            // Every placement, a return home included, needs a node that takes VMs.
             if (old === undefined || old.node !== vm.node) {
-              const target = before.nodes.get(vm.node)!
-              const homecoming = old !== undefined && old.lastNode === vm.node
-              assert.isTrue(isReady(target) || homecoming && isReady(target), `${vm.name} placed on ${vm.node}`)
+              assert.isTrue(isReady(before.nodes.get(vm.node)!), `${vm.name} placed on ${vm.node} after ${JSON.stringify(op)}`)
             }
           }
         }
@@ -63,7 +70,8 @@ describe("VM use-case invariants", () => {
           const base = yield* store.snapshot
           yield* store.commit({ base, changes: [{ _tag: "Put", entity: running }], guards: [] })
           const migrated = yield* Effect.exit(migrateVm(chosen.name, { ...placement, force: false }))
-          if (Exit.isFailure(migrated) || !isReady(home)) return
+          // Only a migrate that happened can be undone; fast-check counts the runs left out.
+          yield* Effect.sync(() => fc.pre(Exit.isSuccess(migrated) && isReady(home)))
           const { vm: back, target } = yield* unmigrateVm(chosen.uuid)
           assert.strictEqual(target, home.name)
           assert.deepStrictEqual([back.node, back.lastNode, back.state], [home.name, null, "migrate"])
@@ -71,7 +79,7 @@ describe("VM use-case invariants", () => {
       )
   )
 
-  test.prop([arbCluster, fc.nat(), fc.array(arbPlacement(["hv1", "hv2", "hv3", "hv4", "hv5", "a", "B"]), { minLength: 1, maxLength: 6 })])(
+  test.prop([arbCluster, fc.nat(), fc.array(arbPlacement({ nodes: ["hv1", "hv2", "hv3", "hv4", "hv5"] }), { minLength: 1, maxLength: 6 })])(
     "forced migrations never overwrite an existing lastNode",
     (c, pick, placements) =>
       Effect.runPromise(
@@ -94,17 +102,17 @@ describe("VM use-case invariants", () => {
       fc.pre(ops.length >= 1)
       const [mine, theirs] = [ops[i % ops.length]!, ops[j % ops.length]!]
       // Known gap: plans guard entities, not the absence of a name, so two writers claiming one
-      // name concurrently can both succeed (see the report); that pair is left out here.
+      // name concurrently can both succeed (issue 17, part 3); that pair is left out here.
       fc.pre(claimedName(mine) === undefined || claimedName(mine) !== claimedName(theirs))
       const initial: ReadonlyArray<Entity> = entities(c)
       const stats = { stale: 0, fired: false }
       const concurrent = Effect.gen(function*() {
-        const exit = yield* Effect.exit(runOp(mine))
+        const exit = yield* Effect.exit(runOperation(mine))
         return { exit, view: view(yield* snapshot) }
-      }).pipe(Effect.provide(layerInterfering(initial, runOp(theirs), stats)))
+      }).pipe(Effect.provide(layerInterfering(initial, runOperation(theirs), stats)))
       const sequential = Effect.gen(function*() {
-        if (stats.fired) yield* Effect.exit(runOp(theirs))
-        const exit = yield* Effect.exit(runOp(mine))
+        if (stats.fired) yield* Effect.exit(runOperation(theirs))
+        const exit = yield* Effect.exit(runOperation(mine))
         return { exit, view: view(yield* snapshot) }
       }).pipe(Effect.provide(layerCluster(initial)))
       return Effect.runPromise(Effect.gen(function*() {

@@ -1,10 +1,33 @@
-import type { Entity } from "@pvc/core"
+import {
+  addAcl,
+  addReservation,
+  type ClusterStore,
+  defineVm,
+  type DomainXml,
+  type Entity,
+  flushNode,
+  migrateVm,
+  modifyVm,
+  moveVm,
+  removeAcl,
+  removeReservation,
+  restartVm,
+  shutdownVm,
+  startVm,
+  stopVm,
+  unflushNode,
+  unmigrateVm
+} from "@pvc/core"
+import type { Effect } from "effect"
 import * as fc from "fast-check"
+import { domainXml } from "../demo/DomainXml.ts"
 import { arbMac, arbNodeName, arbUuid, arbVmName, arbWord } from "./ArbEntities.ts"
 
 /*
- * Operations as an API client sends them: raw strings referring to objects that may or may not
- * exist, so sequences exercise both the accepting and the refusing paths of the use-cases.
+ * The one vocabulary of write operations for property tests (core's and the testkit's): operations
+ * as an API client sends them, as data (fast-check shows readable counterexamples), with raw strings
+ * referring to objects that may or may not exist, so sequences exercise both the accepting and the
+ * refusing paths of the use-cases; `runOperation` runs one through the core use-cases.
  */
 
 export const SELECTORS = ["mem", "load", "vcpus", "vms"] as const
@@ -30,7 +53,7 @@ export type DefinitionOp =
     readonly node: string | undefined
     readonly selector: string | undefined
   }
-  | { readonly _tag: "ModifyVm"; readonly uuid: string; readonly name: string }
+  | { readonly _tag: "ModifyVm"; readonly uuid: string; readonly name: string; readonly restart: boolean }
 
 export type NetworkOp =
   | {
@@ -87,23 +110,28 @@ const pick = (known: ReadonlyArray<string>, other: fc.Arbitrary<string>): fc.Arb
 
 const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined })
 
+export interface Placement {
+  readonly node: string | undefined
+  readonly selector: string | undefined
+}
+
+/** Where to put a VM: a node (mostly existing), a selector (sometimes unknown), both or neither. */
+export const arbPlacement = (targets: Pick<OperationTargets, "nodes">): fc.Arbitrary<Placement> =>
+  fc.record({
+    node: optional(pick(targets.nodes, arbNodeName)),
+    selector: optional(fc.oneof({ arbitrary: fc.constantFrom(...SELECTORS), weight: 6 }, { arbitrary: fc.constant("cpu"), weight: 1 }))
+  })
+
 export const arbComputeOp = (targets: OperationTargets): fc.Arbitrary<ComputeOp> => {
   const vm = pick(targets.vms, arbVmName)
   const node = pick(targets.nodes, arbNodeName)
-  const selector = fc.oneof({ arbitrary: fc.constantFrom(...SELECTORS), weight: 6 }, { arbitrary: fc.constant("cpu"), weight: 1 })
   const plain = fc.constantFrom("StartVm", "StopVm", "ShutdownVm", "RestartVm", "UnmigrateVm") satisfies fc.Arbitrary<
     ComputeOp["_tag"]
   >
   return fc.oneof(
     fc.record({ _tag: plain, vm }),
-    fc.record({ _tag: fc.constant("MoveVm" as const), vm, node: optional(node), selector: optional(selector) }),
-    fc.record({
-      _tag: fc.constant("MigrateVm" as const),
-      vm,
-      node: optional(node),
-      selector: optional(selector),
-      force: fc.boolean()
-    }),
+    fc.tuple(vm, arbPlacement(targets)).map(([vm, p]): ComputeOp => ({ _tag: "MoveVm", vm, ...p })),
+    fc.tuple(vm, arbPlacement(targets), fc.boolean()).map(([vm, p, force]): ComputeOp => ({ _tag: "MigrateVm", vm, ...p, force })),
     fc.record({ _tag: fc.constantFrom("FlushNode" as const, "UnflushNode" as const), node })
   )
 }
@@ -148,7 +176,7 @@ export const arbDefinitionOp = (targets: OperationTargets): fc.Arbitrary<Definit
       node: optional(pick(targets.nodes, arbNodeName)),
       selector: optional(fc.constantFrom(...SELECTORS))
     }),
-    fc.record({ _tag: fc.constant("ModifyVm" as const), uuid, name: names })
+    fc.record({ _tag: fc.constant("ModifyVm" as const), uuid, name: names, restart: fc.boolean() })
   )
 }
 
@@ -171,3 +199,39 @@ export const arbClusterWithOperations = (
     )
       .map((operations) => ({ cluster: entities, operations }))
   })
+
+/** Runs one operation through the core use-cases; defines and modifies send a `domainXml` definition. */
+export const runOperation = (op: Operation): Effect.Effect<unknown, unknown, ClusterStore | DomainXml> => {
+  switch (op._tag) {
+    case "StartVm":
+      return startVm(op.vm)
+    case "StopVm":
+      return stopVm(op.vm)
+    case "ShutdownVm":
+      return shutdownVm(op.vm)
+    case "RestartVm":
+      return restartVm(op.vm)
+    case "UnmigrateVm":
+      return unmigrateVm(op.vm)
+    case "MoveVm":
+      return moveVm(op.vm, { node: op.node, selector: op.selector })
+    case "MigrateVm":
+      return migrateVm(op.vm, { node: op.node, selector: op.selector, force: op.force })
+    case "FlushNode":
+      return flushNode(op.node)
+    case "UnflushNode":
+      return unflushNode(op.node)
+    case "AddAcl":
+      return addAcl(op.network, op.description, { direction: op.direction, rule: op.rule, order: op.order })
+    case "RemoveAcl":
+      return removeAcl(op.network, op.description, { direction: op.direction })
+    case "AddReservation":
+      return addReservation(op.network, op.mac, { ipaddress: op.ipaddress, hostname: op.hostname })
+    case "RemoveReservation":
+      return removeReservation(op.network, op.mac)
+    case "DefineVm":
+      return defineVm({ xml: domainXml({ name: op.name, uuid: op.uuid, memoryMiB: 1024, vcpus: 1 }), node: op.node, selector: op.selector })
+    case "ModifyVm":
+      return modifyVm(op.uuid, { xml: domainXml({ name: op.name, uuid: op.uuid, memoryMiB: 2048, vcpus: 2 }), restart: op.restart })
+  }
+}
