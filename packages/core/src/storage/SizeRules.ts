@@ -23,9 +23,7 @@ export const parseSize = (text: string): Result.Result<number, InvalidStorageVal
  * 9999 (4 GiB → `4096M`, 10 GiB → `10G`, 512 → `512B`).
  */
 export const humanSize = (bytes: number): string => {
-  for (let i = 0; i < UNITS.length; i++) {
-    const count = Math.ceil(bytes / unitBytes(i))
-    if (count <= 9999 || i === UNITS.length - 1) return `${count}${UNITS[i]}`
-  }
-  return `${bytes}B`
+  const fitting = UNITS.findIndex((_, i) => Math.ceil(bytes / unitBytes(i)) <= 9999)
+  const unit = fitting === -1 ? UNITS.length - 1 : fitting
+  return `${Math.ceil(bytes / unitBytes(unit))}${UNITS[unit]}`
 }

@@ -18,13 +18,22 @@ describe("parseSize", () => {
     assert.strictEqual(bytesOf("3P"), 3 * 1024 ** 5)
   })
 
-  it("refuses everything else", () => {
-    for (const bad of ["", "G", "1.5G", "-1", "0", "0G", "1 G", "1X", "1GG", "1BB", "99999999P"]) {
+  it("refuses everything else, saying why", () => {
+    const notANumber = "not a number of bytes or an integer with K, M, G, T or P"
+    const cases: ReadonlyArray<readonly [string, string]> = [
+      ...["", "G", "1.5G", "-1", "1 G", "1X", "1GG", "1BB", " 5", "1e3"].map((bad) => [bad, notANumber] as const),
+      ["0", "not positive"],
+      ["0G", "not positive"],
+      ["99999999P", "too large"]
+    ]
+    for (const [bad, reason] of cases) {
       const result = parseSize(bad)
       assert.isTrue(Result.isFailure(result), bad)
       if (Result.isFailure(result)) {
-        assert.strictEqual(result.failure._tag, "InvalidStorageValue")
-        assert.strictEqual(result.failure.field, "size")
+        assert.deepStrictEqual(
+          [result.failure._tag, result.failure.field, result.failure.value, result.failure.reason],
+          ["InvalidStorageValue", "size", bad, reason]
+        )
       }
     }
   })
@@ -46,6 +55,11 @@ describe("humanSize", () => {
     assert.strictEqual(humanSize(512), "512B")
     assert.strictEqual(humanSize(9999), "9999B")
     assert.strictEqual(humanSize(10000), "10K")
+  })
+
+  it("counts in P past 9999P, the largest unit", () => {
+    assert.strictEqual(humanSize(9999 * 1024 ** 5), "9999P")
+    assert.strictEqual(humanSize(10_000 * 1024 ** 5), "10000P")
   })
 
   test.prop([fc.integer({ min: 1, max: 2 ** 52 })])(
