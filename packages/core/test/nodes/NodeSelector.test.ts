@@ -38,11 +38,43 @@ describe("NodeSelector", () => {
     }
   )
 
+  // The figures of zk-layout §7, read here from the node's fields (not with the module's own metric).
+  const figure = (selector: Selector, n: ReturnType<typeof node>): number => {
+    const text = { mem: String(n.resources.memAllocated), load: n.resources.cpuLoad, vcpus: n.resources.vcpuAllocated, vms: n.resources.domainsCount }[selector]
+    return /^[0-9]+(\.[0-9]+)?(e[-+]?[0-9]+)?$/.test(text) ? Number(text) : Number.POSITIVE_INFINITY
+  }
+
+  test.prop([arbNodes, arbSelector])(
+    "the choice is minimal by the figure read independently, ties to the first name; an empty node means the selector",
+    (nodes, selector) => {
+      const eligible = nodes.filter((n) => n.daemonState === "run" && n.domainState === "ready")
+      const expected = [...eligible].sort((a, b) => figure(selector, a) - figure(selector, b) || (a.name < b.name ? -1 : 1))[0]
+      for (const placement of [{ selector }, { node: "", selector }]) {
+        const result = resolveTarget(byName(nodes), { name: "vm", node: null }, placement)
+        assert.strictEqual(Result.isSuccess(result) ? result.success.name : "none", expected?.name ?? "none")
+      }
+    }
+  )
+
+  it("load: the least loaded node wins even when its name sorts last; unreadable loads rank last", () => {
+    const nodes = [
+      node({ name: "hv1", cpuLoad: "2.5" }),
+      node({ name: "hv2", cpuLoad: "junk" }),
+      node({ name: "hv3", cpuLoad: "0.25" }),
+      node({ name: "hv4", cpuLoad: "0.5", domainState: "flushed" })
+    ]
+    assert.strictEqual(Result.getOrThrow(selectNode(nodes, null, "load")).name, "hv3")
+    assert.strictEqual(Result.getOrThrow(selectNode(nodes, "hv3" as NodeName, "load")).name, "hv1")
+    assert.strictEqual(Result.getOrThrow(resolveTarget(byName(nodes), { name: "vm", node: null }, { node: "", selector: "load" })).name, "hv3")
+    assert.strictEqual(Result.getOrThrow(selectNode([nodes[1]!, node({ name: "hv9", cpuLoad: "7" })], null, "load")).name, "hv9")
+    assert.strictEqual(Result.getOrThrow(selectNode([node({ name: "b", cpuLoad: "x" }), node({ name: "a", cpuLoad: "y" })], null, "load")).name, "a")
+  })
+
   test.prop([arbNodes, fc.string()])("an explicit node wins over any selector text", (nodes, selector) => {
     const target = nodes.find(isReady)
-    if (target === undefined) return
-    const result = resolveTarget(byName(nodes), { name: "vm", node: null }, { node: target.name, selector })
-    assert.strictEqual(Result.getOrThrow(result).name, target.name)
+    fc.pre(target !== undefined)
+    const result = resolveTarget(byName(nodes), { name: "vm", node: null }, { node: target!.name, selector })
+    assert.strictEqual(Result.getOrThrow(result).name, target!.name)
   })
 
   it("parses the four selectors and defaults to mem", () => {
