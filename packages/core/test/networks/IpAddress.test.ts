@@ -35,6 +35,41 @@ describe("IpAddress", () => {
     assert.strictEqual(formatIpv6(parseIpv6("1:2:3:4:5:6:0:8")!.value), "1:2:3:4:5:6:0:8")
   })
 
+  it("breaks ties between equal zero runs with the first (RFC 5952 4.2.3), never compresses one group", () => {
+    assert.strictEqual(formatIpv6(parseIpv6("1:0:0:2:0:0:3:4")!.value), "1::2:0:0:3:4")
+    assert.strictEqual(formatIpv6(parseIpv6("1:0:0:0:2:0:0:0")!.value), "1::2:0:0:0")
+    assert.strictEqual(formatIpv6(parseIpv6("0:0:1:0:0:0:0:2")!.value), "0:0:1::2")
+    assert.strictEqual(formatIpv6(parseIpv6("0:1:0:1:0:1:0:1")!.value), "0:1:0:1:0:1:0:1")
+    assert.strictEqual(formatIpv6(parseIpv6("ABCD:0:0:0:0:0:0:0")!.value), "abcd::")
+  })
+
+  it("takes /32 and /128 networks, /0, and nothing beyond the address width", () => {
+    assert.deepStrictEqual(parseCidr("10.0.0.1/32", 4), { network: { version: 4, address: 0x0a000001n, prefix: 32 } })
+    assert.deepStrictEqual(parseCidr("0.0.0.0/0", 4), { network: { version: 4, address: 0n, prefix: 0 } })
+    assert.deepStrictEqual(parseCidr("1.0.0.0/0", 4), { error: "host bits set" })
+    assert.deepStrictEqual(parseCidr("2001:db8::1/128", 6), { network: { version: 6, address: (0x20010db8n << 96n) | 1n, prefix: 128 } })
+    assert.deepStrictEqual(parseCidr("2001:db8::1/127", 6), { error: "host bits set" })
+    assert.deepStrictEqual(parseCidr("2001:db8::/129", 6), { error: "invalid prefix length" })
+    assert.deepStrictEqual(parseCidr("10.0.0.0/", 4), { error: "invalid prefix length" })
+    assert.deepStrictEqual(parseCidr("10.0.0.0/1000", 4), { error: "invalid prefix length" })
+    assert.deepStrictEqual(parseCidr("10.0.0.0/+8", 4), { error: "invalid prefix length" })
+    assert.deepStrictEqual(parseCidr("10.0.0.0/8", 6), { error: "not an IPv6 address" })
+    const host = { version: 4 as const, address: 0x0a000001n, prefix: 32 }
+    assert.isTrue(contains(host, { version: 4, value: 0x0a000001n }))
+    assert.isFalse(contains(host, { version: 4, value: 0x0a000002n }))
+    assert.isFalse(contains({ version: 6, address: 0n, prefix: 0 }, { version: 4, value: 0n }))
+  })
+
+  // Zero-heavy addresses, so that runs of zero groups (and ties between them) are common.
+  const arbZeroHeavyV6 = fc.array(fc.constantFrom(0, 0, 0, 1, 0xabcd, 0xffff), { minLength: 8, maxLength: 8 })
+    .map((groups) => groups.reduce((acc, g) => (acc << 16n) | BigInt(g), 0n))
+
+  test.prop([arbZeroHeavyV6])("IPv6 text equals the WHATWG URL serializer's (the same RFC 5952 rules)", (v) => {
+    const full = Array.from({ length: 8 }, (_, i) => ((v >> BigInt(112 - 16 * i)) & 0xffffn).toString(16)).join(":")
+    assert.strictEqual(`[${formatIpv6(v)}]`, new URL(`http://[${full}]/`).hostname)
+    assert.strictEqual(parseIpv6(formatIpv6(v))?.value, v)
+  })
+
   const arbV4 = fc.integer({ min: 0, max: 0xffffffff }).map(BigInt)
   const arbV6 = fc.bigInt({ min: 0n, max: (1n << 128n) - 1n })
 

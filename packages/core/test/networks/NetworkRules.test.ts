@@ -1,9 +1,15 @@
 import { assert, describe, it } from "@effect/vitest"
 import { fc, test } from "@fast-check/vitest"
 import { Result } from "effect"
+import type { Revision } from "../../src/cluster/ClusterSnapshot.ts"
+import type { Entity } from "../../src/cluster/Entity.ts"
+import { EntityIndex } from "../../src/cluster/EntityIndex.ts"
+import { AclDescription, MacAddress, Vni } from "../../src/domain/Ids.ts"
+import { Acl, DhcpLease, DhcpReservation, type Network } from "../../src/domain/Network.ts"
 import { formatIpv4 } from "../../src/networks/IpAddress.ts"
 import {
   buildNetwork,
+  decideModifyNetwork,
   mergeNetworkFields,
   type NetworkFields,
   networkFields,
@@ -20,6 +26,14 @@ const managed: NetworkFields = {
   dhcp4_end: "10.100.0.199",
   ip6_network: "2001:db8:100::/64"
 }
+
+const snapshotOf = (entities: ReadonlyArray<Entity>) =>
+  EntityIndex.of(entities.map((e, i) => [e, String(i) as Revision] as const)).toSnapshot()
+
+const plain = (e: object): Record<string, unknown> => ({ ...e })
+
+const refusalOf = <A, E extends object>(result: Result.Result<A, E>): Record<string, unknown> =>
+  Result.isSuccess(result) ? { accepted: true } : plain(result.failure)
 
 const errorOf = (fields: NetworkFields, description = "net100") => {
   const result = buildNetwork(description, fields)
@@ -142,5 +156,79 @@ describe("mergeNetworkFields", () => {
     assert.strictEqual(merged.domain, "net100.local")
     assert.strictEqual(merged.ip6_gateway, undefined)
     assert.strictEqual(Result.getOrThrow(buildNetwork("net100", merged)).ip6.gateway, "2001:db8:200::1")
+  })
+})
+
+describe("network boundaries", () => {
+  it("takes the top VNI of each type and refuses the next", () => {
+    assert.isTrue(Result.isSuccess(buildNetwork("n", { vni: "4094", nettype: "bridged" })))
+    assert.deepStrictEqual(plain(errorOf({ vni: "4095", nettype: "bridged" })), { _tag: "VniOutOfRange", vni: 4095, nettype: "bridged", max: 4094 })
+    assert.isTrue(Result.isSuccess(buildNetwork("n", { vni: "16777215", nettype: "managed" })))
+    assert.deepStrictEqual(plain(errorOf({ vni: "16777216", nettype: "managed" })), { _tag: "VniOutOfRange", vni: 16777216, nettype: "managed", max: 16777215 })
+    assert.deepStrictEqual(plain(errorOf({ vni: "0", nettype: "managed" })), { _tag: "VniOutOfRange", vni: 0, nettype: "managed", max: 16777215 })
+  })
+
+  it("takes a one-address DHCP range, /32 and /128 networks", () => {
+    const one = Result.getOrThrow(buildNetwork("n", { ...managed, dhcp4_start: "10.100.0.7", dhcp4_end: "10.100.0.7" }))
+    assert.deepStrictEqual([one.ip4.dhcpStart, one.ip4.dhcpEnd], ["10.100.0.7", "10.100.0.7"])
+    const host = Result.getOrThrow(buildNetwork("n", { vni: "5", nettype: "managed", ip4_network: "10.0.0.5/32", ip4_gateway: "10.0.0.5" }))
+    assert.strictEqual(host.ip4.network, "10.0.0.5/32")
+    const v6 = Result.getOrThrow(buildNetwork("n", { vni: "5", nettype: "managed", ip6_network: "2001:db8::5/128", ip6_gateway: "2001:db8::5" }))
+    assert.deepStrictEqual([v6.ip6.network, v6.ip6.gateway], ["2001:db8::5/128", "2001:db8::5"])
+    // The default gateway (network + 1) lies outside a /128.
+    assert.deepStrictEqual(
+      plain(errorOf({ vni: "5", nettype: "managed", ip6_network: "2001:db8::5/128" })),
+      { _tag: "AddressOutsideNetwork", field: "ip6_gateway", address: "2001:db8::6", network: "2001:db8::5/128" }
+    )
+  })
+})
+
+describe("modifying a network", () => {
+  const customV6 = { ...managed, ip6_gateway: "2001:db8:100::fe" }
+
+  it("a change without IPv6 values keeps a custom IPv6 gateway", () => {
+    const current = networkFields(Result.getOrThrow(buildNetwork("net100", customV6)))
+    for (const changes of [{ domain: "lab.example" }, { ip4_gateway: "10.100.0.254" }, { ip6_gateway: undefined }]) {
+      assert.strictEqual(mergeNetworkFields(current, changes).ip6_gateway, "2001:db8:100::fe", JSON.stringify(changes))
+    }
+    assert.strictEqual(mergeNetworkFields(current, { ip6_network: "2001:db8:200::/64", ip6_gateway: "2001:db8:200::9" }).ip6_gateway, "2001:db8:200::9")
+  })
+
+  const other = Result.getOrThrow(buildNetwork("net200", { ...managed, vni: "200", ip4_network: "10.200.0.0/24", ip4_gateway: "10.200.0.1", dhcp4: false }))
+  const mine = Result.getOrThrow(buildNetwork("net100", customV6))
+  const children = (vni: string) => [
+    new DhcpLease({ vni: Vni.make(vni), mac: MacAddress.make("52:54:00:ab:cd:01"), ipAddress: "10.0.0.50", hostname: "h", expiry: "0", clientId: "*" }),
+    new DhcpReservation({ vni: Vni.make(vni), mac: MacAddress.make("52:54:00:ab:cd:02"), ipAddress: "10.0.0.51", hostname: null }),
+    new Acl({ vni: Vni.make(vni), direction: "in", description: AclDescription.make("ssh"), order: "0", rule: "accept" })
+  ]
+  const snapshot = snapshotOf([mine, other, ...children("100"), ...children("200")])
+  const describeChange = (c: { readonly _tag: string; readonly entity: Entity }) =>
+    `${c._tag} ${c.entity._tag} ${"vni" in c.entity ? c.entity.vni : ""}`
+
+  it("a new VNI moves this network's leases, reservations and ACLs, and no other network's", () => {
+    const decided = Result.getOrThrow(decideModifyNetwork("net100", { vni: "300" })(snapshot))
+    assert.deepStrictEqual(decided.changes.map(describeChange).sort(), [
+      "Put Acl 300",
+      "Put DhcpLease 300",
+      "Put DhcpReservation 300",
+      "Put Network 300",
+      "Remove Network 100"
+    ])
+    const moved = decided.changes.find((c) => c.entity._tag === "DhcpReservation")!.entity
+    assert.deepStrictEqual(plain(moved), plain(children("300")[1]!))
+    assert.strictEqual(decided.outcome.network.ip6.gateway, "2001:db8:100::fe")
+  })
+
+  it("a change that keeps the VNI writes the network alone, under its stored key, with the change", () => {
+    const decided = Result.getOrThrow(decideModifyNetwork("100", { domain: "lab.example" })(snapshot))
+    assert.deepStrictEqual(decided.changes.map(describeChange), ["Put Network 100"])
+    const written = decided.changes[0]!.entity as Network
+    assert.deepStrictEqual([written.description, written.domain, written.ip6.gateway], ["net100", "lab.example", "2001:db8:100::fe"])
+    assert.deepStrictEqual(Result.getOrThrow(decideModifyNetwork("net100", { vni: "100" })(snapshot)).changes.map(describeChange), ["Put Network 100"])
+  })
+
+  it("refuses another network's VNI or a missing network", () => {
+    assert.deepStrictEqual(refusalOf(decideModifyNetwork("net100", { vni: "200" })(snapshot)), { _tag: "VniExists", vni: "200" })
+    assert.deepStrictEqual(refusalOf(decideModifyNetwork("net9", { vni: "9" })(snapshot)), { _tag: "NetworkNotFound", network: "net9" })
   })
 })

@@ -32,7 +32,7 @@ const cluster = snapshotOf([
 /** A refusal as plain data: its tag and every field it carries. */
 const refusal = <A, E extends object>(result: Result.Result<A, E>): Record<string, unknown> => {
   if (Result.isSuccess(result)) return { accepted: true }
-  return { ...result.failure }
+  return { ...(result.failure as object) }
 }
 const invalid = (field: string, value: string, reason: string) => ({ _tag: "InvalidStorageValue", field, value, reason })
 const missing = (field: string) => ({ _tag: "MissingStorageValue", field })
