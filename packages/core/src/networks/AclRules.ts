@@ -43,10 +43,7 @@ export const orderText = (index: number, length: number): string =>
   String(index).padStart(String(Math.max(length - 1, 0)).length, "0")
 
 const renumber = (chain: ReadonlyArray<Acl>): ReadonlyArray<Acl> =>
-  chain.map((acl, i) => {
-    const order = orderText(i, chain.length)
-    return acl.order === order ? acl : new Acl({ ...acl, order })
-  })
+  chain.map((acl, i) => new Acl({ ...acl, order: orderText(i, chain.length) }))
 
 /**
  * Inserts `acl` into its direction's chain at position `order` of the daemons' order (absent or

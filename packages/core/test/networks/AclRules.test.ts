@@ -3,7 +3,19 @@ import { fc, test } from "@fast-check/vitest"
 import { Result } from "effect"
 import { AclDescription, Vni } from "../../src/domain/Ids.ts"
 import { Acl } from "../../src/domain/Network.ts"
-import { compareAcls, insertAcl, orderText, parseOrder, withoutAcl } from "../../src/networks/AclRules.ts"
+import type { Revision } from "../../src/cluster/ClusterSnapshot.ts"
+import { EntityIndex } from "../../src/cluster/EntityIndex.ts"
+import {
+  type AclFields,
+  aclsOf,
+  compareAcls,
+  decideAddAcl,
+  insertAcl,
+  orderText,
+  parseOrder,
+  withoutAcl
+} from "../../src/networks/AclRules.ts"
+import { buildNetwork } from "../../src/networks/NetworkRules.ts"
 
 const acl = (description: string, order = "") =>
   new Acl({ vni: Vni.make("1"), direction: "in", description: AclDescription.make(description), order, rule: "drop" })
@@ -108,5 +120,50 @@ describe("AclRules", () => {
     assert.strictEqual(Result.getOrThrow(parseOrder("3")), 3)
     assert.strictEqual(Result.getOrThrow(parseOrder(undefined)), undefined)
     for (const bad of ["-1", "1.5", "x", ""]) assert.isTrue(Result.isFailure(parseOrder(bad)), bad)
+  })
+
+  it("compares an ACL with itself as equal, and in before out", () => {
+    const a = acl("ssh", "3")
+    assert.strictEqual(compareAcls(a, a), 0)
+    const out = new Acl({ ...a, direction: "out", order: "0" })
+    assert.deepStrictEqual([compareAcls(a, out), compareAcls(out, a)], [-1, 1])
+    assert.deepStrictEqual([compareAcls(acl("a", "1"), acl("b", "1")), compareAcls(acl("b", "1"), acl("a", "1"))], [-1, 1])
+  })
+
+  it("a remove renumbers in the daemons' order whatever order the chain comes in", () => {
+    const chain = [acl("c", "2"), acl("a", "0"), acl("d", "3"), acl("b", "1")]
+    assert.deepStrictEqual(withoutAcl(chain, "b").map((a) => [a.description, a.order]), [["a", "0"], ["c", "1"], ["d", "2"]])
+  })
+})
+
+describe("ACL decisions", () => {
+  const network = Result.getOrThrow(buildNetwork("lab", { vni: "7", nettype: "managed" }))
+  const other = Result.getOrThrow(buildNetwork("other", { vni: "8", nettype: "managed" }))
+  const foreign = new Acl({ vni: Vni.make("8"), direction: "in", description: AclDescription.make("ssh"), order: "0", rule: "drop" })
+  const snapshot = EntityIndex.of([network, other, foreign].map((e, i) => [e, String(i) as Revision] as const)).toSnapshot()
+  const refusal = (fields: AclFields, description = "web") => {
+    const decided = decideAddAcl("lab", description, fields)(snapshot)
+    return Result.isFailure(decided) ? { ...(decided.failure as object) } : "accepted"
+  }
+  const valid: AclFields = { direction: "in", rule: "accept" }
+
+  it("refuses each invalid value with its field and reason", () => {
+    const long = "d".repeat(1025)
+    assert.deepStrictEqual(refusal(valid, " "), { _tag: "InvalidNetworkValue", field: "description", value: " ", reason: "empty or contains /" })
+    assert.deepStrictEqual(refusal(valid, "a/b"), { _tag: "InvalidNetworkValue", field: "description", value: "a/b", reason: "empty or contains /" })
+    assert.deepStrictEqual(refusal(valid, long), { _tag: "InvalidNetworkValue", field: "description", value: long, reason: "longer than 1024 characters" })
+    assert.deepStrictEqual(refusal({ rule: "accept" }), { _tag: "MissingNetworkValue", field: "direction" })
+    assert.deepStrictEqual(refusal({ ...valid, direction: "up" }), { _tag: "InvalidNetworkValue", field: "direction", value: "up", reason: "not in or out" })
+    assert.deepStrictEqual(refusal({ direction: "in" }), { _tag: "MissingNetworkValue", field: "rule" })
+    assert.deepStrictEqual(refusal({ direction: "in", rule: "  " }), { _tag: "MissingNetworkValue", field: "rule" })
+    assert.deepStrictEqual(refusal({ ...valid, order: "x" }), { _tag: "InvalidNetworkValue", field: "order", value: "x", reason: "not a non-negative integer" })
+    assert.isTrue(Result.isSuccess(decideAddAcl("lab", "d".repeat(1024), valid)(snapshot)))
+  })
+
+  it("an ACL of the same name on another network neither blocks nor joins this network's chain", () => {
+    const decided = Result.getOrThrow(decideAddAcl("lab", "ssh", valid)(snapshot))
+    assert.deepStrictEqual(decided.changes.map((c) => [c.entity._tag, (c.entity as Acl).vni, (c.entity as Acl).order]), [["Acl", "7", "0"]])
+    assert.deepStrictEqual(aclsOf(snapshot, network), [])
+    assert.deepStrictEqual(aclsOf(snapshot, other), [foreign])
   })
 })
