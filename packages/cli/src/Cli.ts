@@ -15,6 +15,8 @@ export const pvc = Command.make("pvc").pipe(
   Command.withSharedFlags({
     url: Flag.String("url").pipe(Flag.withDescription("API base URL (env PVC_URL; default http://127.0.0.1:7370)"), Flag.optional),
     token: Flag.String("token").pipe(Flag.withDescription("API token (env PVC_TOKEN)"), Flag.optional),
+    caFile: Flag.String("ca-file").pipe(Flag.withDescription("PEM file of the CA that signed the API's certificate (env PVC_CA_FILE)"), Flag.optional),
+    insecure: Flag.Boolean("insecure").pipe(Flag.withDescription("Accept any TLS certificate (testing only)"), Flag.withDefault(false)),
     cluster: Flag.String("cluster").pipe(Flag.withDescription("A cluster stored by `pvc cluster add` (env PVC_CLUSTER)"), Flag.optional),
     json: Flag.Boolean("json").pipe(Flag.withDescription("Print the API's JSON"), Flag.withDefault(false)),
     yaml: Flag.Boolean("yaml").pipe(Flag.withDescription("Print the API's values as YAML"), Flag.withDefault(false))
@@ -35,19 +37,25 @@ const connection = Effect.gen(function*() {
   const cluster = clusterName === undefined ? undefined : yield* findCluster(clusterName)
   return {
     url: opt(root.url) ?? cluster?.url ?? env("PVC_URL") ?? DEFAULT_URL,
-    token: opt(root.token) ?? cluster?.token ?? env("PVC_TOKEN")
+    token: opt(root.token) ?? cluster?.token ?? env("PVC_TOKEN"),
+    caFile: opt(root.caFile) ?? env("PVC_CA_FILE"),
+    insecure: root.insecure
   }
 })
 
 const withClient = <A>(body: (client: Client) => Effect.Effect<A, PvcError>) =>
   Effect.gen(function*() {
-    const { url, token } = yield* connection
-    return yield* Effect.flatMap(Effect.service(PvcClient), body).pipe(Effect.provide(layer({ url, token })))
+    const options = yield* connection
+    return yield* Effect.flatMap(Effect.service(PvcClient), body).pipe(Effect.provide(layer(options)))
   })
 
 // ---- output ------------------------------------------------------------------------------------
 
-const terminal = (): Terminal => ({ isTty: process.stdout.isTTY === true, columns: process.stdout.columns })
+const terminal = (): Terminal => ({
+  isTty: process.stdout.isTTY === true,
+  colour: process.stdout.isTTY === true && env("NO_COLOR") === undefined,
+  columns: process.stdout.columns
+})
 
 /** --json / --yaml print the API's values unchanged; otherwise the human rendering. */
 const show = <A>(value: A, human: (value: A) => string) =>

@@ -16,6 +16,8 @@ const paint = (text: string, value: string): string => {
 
 export interface Terminal {
   readonly isTty: boolean
+  /** State colours (a terminal, and no NO_COLOR). */
+  readonly colour: boolean
   readonly columns: number | undefined
 }
 
@@ -36,7 +38,7 @@ export const table = <A>(rows: ReadonlyArray<A>, columns: ReadonlyArray<Column<A
   const line = (values: ReadonlyArray<string>, colour: boolean) =>
     values.slice(0, shown).map((v, i) => {
       const padded = i === shown - 1 ? v : v.padEnd(widths[i]!)
-      return colour && terminal.isTty && columns[i]!.state === true ? paint(padded, v) : padded
+      return colour && terminal.colour && columns[i]!.state === true ? paint(padded, v) : padded
     }).join("  ").trimEnd()
   return [line(columns.map((c) => c.title), false), ...cells.map((r) => line(r, true))].join("\n")
 }
