@@ -2,9 +2,20 @@ import { assert, describe, it } from "@effect/vitest"
 import { fc, test } from "@fast-check/vitest"
 import { Result } from "effect"
 import { contains, formatIpv4, parseCidr, parseIpv4 } from "../../src/networks/IpAddress.ts"
-import { parseMac, reserve } from "../../src/networks/DhcpRules.ts"
+import {
+  decideAddReservation,
+  decideRemoveReservation,
+  leasesOf,
+  parseMac,
+  reservationsOf,
+  reserve
+} from "../../src/networks/DhcpRules.ts"
+import type { Revision } from "../../src/cluster/ClusterSnapshot.ts"
+import type { Entity } from "../../src/cluster/Entity.ts"
+import { EntityIndex } from "../../src/cluster/EntityIndex.ts"
+import { MacAddress, Vni } from "../../src/domain/Ids.ts"
 import { buildNetwork } from "../../src/networks/NetworkRules.ts"
-import type { DhcpReservation } from "../../src/domain/Network.ts"
+import { DhcpLease, DhcpReservation } from "../../src/domain/Network.ts"
 
 const network = Result.getOrThrow(
   buildNetwork("net", { vni: "5", nettype: "managed", ip4_network: "10.5.0.0/22", ip4_gateway: "10.5.0.1" })
@@ -57,5 +68,48 @@ describe("DhcpRules", () => {
     const bridged = Result.getOrThrow(buildNetwork("vlan", { vni: "7", nettype: "bridged" }))
     const noIp4 = reserve(bridged, [], "52:54:00:00:00:02", { ipaddress: "10.5.0.11" })
     assert.strictEqual(Result.isFailure(noIp4) && noIp4.failure._tag, "NoIpv4Network")
+  })
+
+  const other = Result.getOrThrow(
+    buildNetwork("other", { vni: "6", nettype: "managed", ip4_network: "10.5.0.0/22", ip4_gateway: "10.5.0.1" })
+  )
+  const stored = (vni: "5" | "6", mac: string, ipAddress: string) =>
+    new DhcpReservation({ vni: Vni.make(vni), mac: MacAddress.make(mac), ipAddress, hostname: null })
+  const cluster = (entities: ReadonlyArray<Entity>) =>
+    EntityIndex.of([network, other, ...entities].map((e, i) => [e, String(i) as Revision] as const)).toSnapshot()
+  const refusal = <A, E extends object>(result: Result.Result<A, E>) =>
+    Result.isFailure(result) ? { ...(result.failure as object) } : "accepted"
+
+  it("a reservation or lease on another network blocks nothing here", () => {
+    const snapshot = cluster([
+      stored("6", "52:54:00:ab:cd:ef", "10.5.0.20"),
+      new DhcpLease({ vni: Vni.make("6"), mac: MacAddress.make("52:54:00:ab:cd:01"), ipAddress: "10.5.0.21", hostname: "h", expiry: "0", clientId: "*" })
+    ])
+    assert.deepStrictEqual(reservationsOf(snapshot, network), [])
+    assert.deepStrictEqual(leasesOf(snapshot, network), [])
+    assert.strictEqual(leasesOf(snapshot, other).length, 1)
+    const decided = Result.getOrThrow(decideAddReservation("net", "52:54:00:AB:CD:EF", { ipaddress: "10.5.0.20", hostname: "" })(snapshot))
+    assert.deepStrictEqual({ ...decided.outcome.reservation }, { ...stored("5", "52:54:00:ab:cd:ef", "10.5.0.20") })
+    assert.deepStrictEqual(decided.changes.map((c) => c.entity), [decided.outcome.reservation])
+  })
+
+  it("a stored reservation with an unreadable address neither blocks nor breaks a new one", () => {
+    const snapshot = cluster([stored("5", "52:54:00:00:00:01", "junk")])
+    assert.isTrue(Result.isSuccess(decideAddReservation("net", "52:54:00:00:00:02", { ipaddress: "10.5.0.30" })(snapshot)))
+  })
+
+  it("keeps a hostname, removes by a MAC in any case (hex letters), and refuses with the field and network", () => {
+    const snapshot = cluster([stored("5", "52:54:00:ab:cd:ef", "10.5.0.20")])
+    const named = Result.getOrThrow(reserve(network, [], "52:54:00:00:00:03", { ipaddress: "10.5.0.40", hostname: "db1" }))
+    assert.strictEqual(named.hostname, "db1")
+    const removed = Result.getOrThrow(decideRemoveReservation("net", "52:54:00:AB:CD:EF")(snapshot))
+    assert.strictEqual(removed.outcome.reservation.mac, "52:54:00:ab:cd:ef")
+    assert.deepStrictEqual(refusal(decideRemoveReservation("net", "52:54:00:ab:cd:00")(snapshot)), { _tag: "ReservationNotFound", network: "net", mac: "52:54:00:ab:cd:00" })
+    assert.deepStrictEqual(refusal(reserve(network, [], "52:54:00:00:00:04", {})), { _tag: "MissingNetworkValue", field: "ipaddress" })
+    assert.deepStrictEqual(refusal(reserve(network, [], "52:54:00:00:00:04", { ipaddress: "10.5.0" })), { _tag: "InvalidNetworkValue", field: "ipaddress", value: "10.5.0", reason: "not an IPv4 address" })
+    assert.deepStrictEqual(refusal(reserve(network, [], "52:54:00:00:00:04", { ipaddress: "10.6.0.1" })), { _tag: "AddressOutsideNetwork", field: "ipaddress", address: "10.6.0.1", network: "10.5.0.0/22" })
+    for (const bad of ["x52:54:00:00:00:04", "52:54:00:00:00:04x", "52:54:00:00:00", "52-54-00-00-00-04"]) {
+      assert.deepStrictEqual(refusal(parseMac(bad)), { _tag: "InvalidMacAddress", mac: bad }, bad)
+    }
   })
 })
