@@ -1,5 +1,5 @@
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { AuthFailure, PvcApi, PvcFailure } from "@pvc/http/api"
+import { AuthFailure, PvcApi, PvcFailure } from "../../http/src/api/index.ts"
 import { Context, Duration, Effect, Layer } from "effect"
 import { HttpClient, HttpClientError, HttpClientRequest, type HttpClientResponse, UrlParams } from "effect/http"
 import { HttpApiClient } from "effect/http-api"
