@@ -5,11 +5,13 @@ import type { Revision } from "../../src/cluster/ClusterSnapshot.ts"
 import type { Entity } from "../../src/cluster/Entity.ts"
 import { EntityIndex } from "../../src/cluster/EntityIndex.ts"
 import { AclDescription, MacAddress, Vni } from "../../src/domain/Ids.ts"
-import { Acl, DhcpLease, DhcpReservation, type Network } from "../../src/domain/Network.ts"
+import { Acl, DhcpLease, DhcpReservation, type Network, Network as NetworkEntity } from "../../src/domain/Network.ts"
 import { formatIpv4 } from "../../src/networks/IpAddress.ts"
 import {
   buildNetwork,
+  compareVni,
   decideModifyNetwork,
+  findNetwork,
   mergeNetworkFields,
   type NetworkFields,
   networkFields,
@@ -230,5 +232,52 @@ describe("modifying a network", () => {
   it("refuses another network's VNI or a missing network", () => {
     assert.deepStrictEqual(refusalOf(decideModifyNetwork("net100", { vni: "200" })(snapshot)), { _tag: "VniExists", vni: "200" })
     assert.deepStrictEqual(refusalOf(decideModifyNetwork("net9", { vni: "9" })(snapshot)), { _tag: "NetworkNotFound", network: "net9" })
+  })
+
+  it("keeps a VNI key another tool wrote with a leading zero when the VNI is not changed", () => {
+    const padded = new NetworkEntity({ ...Result.getOrThrow(buildNetwork("pad", { vni: "100", nettype: "managed" })), vni: Vni.make("0100") })
+    const decided = Result.getOrThrow(decideModifyNetwork("pad", { domain: "pad.example" })(snapshotOf([padded])))
+    assert.deepStrictEqual(decided.changes.map((c) => `${c._tag} ${(c.entity as Network).vni} ${(c.entity as Network).domain}`), ["Put 0100 pad.example"])
+  })
+})
+
+describe("network values and references", () => {
+  const reason = (fields: NetworkFields, description = "net100"): Record<string, unknown> => plain(errorOf(fields, description))
+
+  it("refusals say which value and why", () => {
+    const long = "n".repeat(1025)
+    assert.deepStrictEqual(reason(managed, "a b"), { _tag: "InvalidNetworkValue", field: "description", value: "a b", reason: "empty or contains whitespace" })
+    assert.deepStrictEqual(reason(managed, long), { _tag: "InvalidNetworkValue", field: "description", value: long, reason: "longer than 1024 characters" })
+    for (const vni of ["1x", "1 ", " 1", "1.0"]) {
+      assert.deepStrictEqual(reason({ ...managed, vni }), { _tag: "InvalidNetworkValue", field: "vni", value: vni, reason: "not an integer" }, vni)
+    }
+    assert.deepStrictEqual(reason({ ...managed, nettype: "vlan" }), { _tag: "InvalidNetworkValue", field: "nettype", value: "vlan", reason: "not managed or bridged" })
+    assert.deepStrictEqual(reason({ ...managed, domain: "" }), { _tag: "InvalidNetworkValue", field: "domain", value: "", reason: "empty or contains whitespace" })
+    assert.deepStrictEqual(reason({ ...managed, ip4_gateway: "x" }), { _tag: "InvalidNetworkValue", field: "ip4_gateway", value: "x", reason: "not an IPv4 address" })
+    assert.deepStrictEqual(reason({ ...managed, ip6_gateway: "x" }), { _tag: "InvalidNetworkValue", field: "ip6_gateway", value: "x", reason: "not an IPv6 address" })
+    assert.deepStrictEqual(reason({ vni: "1", nettype: "managed", ip4_gateway: "10.0.0.1" }), { _tag: "MissingNetworkValue", field: "ip4_network" })
+    assert.deepStrictEqual(reason({ vni: "1", nettype: "managed", dhcp4: true }), { _tag: "MissingNetworkValue", field: "ip4_network" })
+    assert.isTrue(Result.isSuccess(buildNetwork("n".repeat(1024), { vni: "1", nettype: "managed" })))
+  })
+
+  it("a network without IPv6 has no IPv6 DHCP", () => {
+    const network = Result.getOrThrow(buildNetwork("n", { vni: "1", nettype: "managed", ip4_network: "10.0.0.0/24", ip4_gateway: "10.0.0.1" }))
+    assert.deepStrictEqual([network.ip6.network, network.ip6.gateway, network.ip6.dhcpFlag], [null, null, false])
+  })
+
+  it("orders VNIs numerically, then keys written as text, by text", () => {
+    const keys = ["a1", "2", "10", "1a", "0100", "100", "b", "9"]
+    assert.deepStrictEqual([...keys].sort((a, b) => compareVni(Vni.make(a), Vni.make(b))), ["2", "9", "10", "0100", "100", "1a", "a1", "b"])
+    for (const k of keys) assert.strictEqual(compareVni(Vni.make(k), Vni.make(k)), 0, k)
+    assert.deepStrictEqual([compareVni(Vni.make("1a"), Vni.make("1")), compareVni(Vni.make("1"), Vni.make("1a"))], [1, -1])
+  })
+
+  it("finds a network by VNI when the reference is all digits, else by description, each falling back to the other", () => {
+    const text = new NetworkEntity({ ...Result.getOrThrow(buildNetwork("labnet", { vni: "7", nettype: "managed" })), vni: Vni.make("x7") })
+    const digits = Result.getOrThrow(buildNetwork("42", { vni: "8", nettype: "managed" }))
+    const seven = Result.getOrThrow(buildNetwork("seven", { vni: "700", nettype: "managed" }))
+    const snapshot = snapshotOf([text, digits, seven])
+    const found = (ref: string) => findNetwork(snapshot, ref)?.description ?? "none"
+    assert.deepStrictEqual(["700", "seven", "x7", "labnet", "42", "8", "7a", "a7", "70"].map(found), ["seven", "seven", "labnet", "labnet", "42", "42", "none", "none", "none"])
   })
 })
