@@ -1,4 +1,4 @@
-import { type Client, layer, PvcClient, type PvcError } from "@pvc/client"
+import { type Client, layer, OSD_OPTIONS, PvcClient, type PvcError } from "@pvc/client"
 import { Console, Effect, Option } from "effect"
 import { Argument, Command, Flag, Prompt } from "effect/cli"
 import { readFileSync } from "node:fs"
@@ -407,7 +407,7 @@ const snapshotColumns: ReadonlyArray<Column<SnapshotRow>> = [
 ]
 
 const osdId = name("osd")
-const osdFlagName = Argument.Literals("option", ["full", "pause", "noup", "nodown", "noout", "noin", "nobackfill", "norebalance", "norecover", "noscrub", "nodeep-scrub", "notieragent", "nosnaptrim", "pglog_hardlimit"])
+const osdFlagName = Argument.Literals("option", OSD_OPTIONS)
 
 const osdCommand = Command.make("osd").pipe(
   Command.withDescription("Ceph OSDs"),

@@ -1,4 +1,4 @@
 export * from "./Client.ts"
 export * from "./Errors.ts"
 export { connect, type PromiseClient } from "./Promise.ts"
-export { AuthFailure, PvcFailure } from "../../http/src/api/index.ts"
+export { AuthFailure, OSD_OPTIONS, PvcFailure } from "../../http/src/api/index.ts"
