@@ -23,12 +23,13 @@ export const parseIpv4 = (text: string): IpAddress | undefined => {
 
 const HEXTET = /^[0-9a-fA-F]{1,4}$/
 
-const parseGroups = (text: string): ReadonlyArray<bigint> | undefined => {
+/** Colon-separated groups; the last may be an embedded IPv4 address when it ends the address. */
+const parseGroups = (text: string, endsAddress: boolean): ReadonlyArray<bigint> | undefined => {
   if (text === "") return []
   const parts = text.split(":")
   const groups: Array<bigint> = []
   for (const [i, part] of parts.entries()) {
-    if (i === parts.length - 1 && part.includes(".")) {
+    if (endsAddress && i === parts.length - 1 && part.includes(".")) {
       const v4 = parseIpv4(part)
       if (v4 === undefined) return undefined
       groups.push(v4.value >> 16n, v4.value & 0xffffn)
@@ -44,8 +45,8 @@ const parseGroups = (text: string): ReadonlyArray<bigint> | undefined => {
 export const parseIpv6 = (text: string): IpAddress | undefined => {
   const halves = text.split("::")
   if (halves.length > 2) return undefined
-  const head = parseGroups(halves[0]!)
-  const tail = halves.length === 2 ? parseGroups(halves[1]!) : []
+  const head = parseGroups(halves[0]!, halves.length === 1)
+  const tail = halves.length === 2 ? parseGroups(halves[1]!, true) : []
   if (head === undefined || tail === undefined) return undefined
   const missing = 8 - head.length - tail.length
   if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined
@@ -87,13 +88,13 @@ export const formatIpv4 = (value: bigint): string =>
 /** RFC 5952 text: lower case, no leading zeros, the longest run of zero groups as `::`. */
 export const formatIpv6 = (value: bigint): string => {
   const groups = Array.from({ length: 8 }, (_, i) => Number((value >> BigInt(112 - 16 * i)) & 0xffffn))
-  let best = { start: -1, length: 0 }
-  for (let i = 0; i < 8;) {
-    let j = i
-    while (j < 8 && groups[j] === 0) j++
-    if (j - i > best.length && j - i > 1) best = { start: i, length: j - i }
-    i = j === i ? i + 1 : j
-  }
+  // The first of the longest runs of at least two zero groups.
+  let best = { start: -1, length: 1 }
+  let run = 0
+  groups.forEach((group, i) => {
+    run = group === 0 ? run + 1 : 0
+    if (run > best.length) best = { start: i - run + 1, length: run }
+  })
   const hex = (gs: ReadonlyArray<number>) => gs.map((g) => g.toString(16)).join(":")
   if (best.start < 0) return hex(groups)
   return `${hex(groups.slice(0, best.start))}::${hex(groups.slice(best.start + best.length))}`

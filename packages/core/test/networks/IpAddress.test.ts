@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { fc, test } from "@fast-check/vitest"
-import { contains, formatIpv4, formatIpv6, parseCidr, parseIpv4, parseIpv6 } from "../../src/networks/IpAddress.ts"
+import { contains, formatIp, formatIpv4, formatIpv6, parseCidr, parseIpv4, parseIpv6 } from "../../src/networks/IpAddress.ts"
 
 describe("IpAddress", () => {
   it("parses IPv4 strictly", () => {
@@ -68,6 +68,17 @@ describe("IpAddress", () => {
     const full = Array.from({ length: 8 }, (_, i) => ((v >> BigInt(112 - 16 * i)) & 0xffffn).toString(16)).join(":")
     assert.strictEqual(`[${formatIpv6(v)}]`, new URL(`http://[${full}]/`).hostname)
     assert.strictEqual(parseIpv6(formatIpv6(v))?.value, v)
+  })
+
+  it("embedded IPv4 only at the end, and :: only where it stands for at least one group", () => {
+    assert.strictEqual(parseIpv6("1:2:3:4:5:6::7")?.value, 0x0001000200030004000500060000_0007n)
+    for (const bad of ["1:2:3:4::5:6:7:8", "::ffff:1.2.3", "1.2.3.4::", "1.2.3.4:1:2:3:4:5:6", "::1.2.3.4:5"]) {
+      assert.isUndefined(parseIpv6(bad), bad)
+    }
+    assert.deepStrictEqual(parseCidr("/24", 4), { error: "not an IPv4 address" })
+    assert.deepStrictEqual(parseCidr("10.0.0.0/8x", 4), { error: "invalid prefix length" })
+    assert.strictEqual(formatIp({ version: 4, value: 0x0a000001n }), "10.0.0.1")
+    assert.strictEqual(formatIp({ version: 6, value: 1n }), "::1")
   })
 
   const arbV4 = fc.integer({ min: 0, max: 0xffffffff }).map(BigInt)
