@@ -63,6 +63,22 @@ describe("pvc over real HTTP (embedded API, in-memory demo cluster)", () => {
     }
   })
 
+  it("--json of every other list and info command is the API's JSON", async () => {
+    const pairs = [
+      [["node", "list"], "/api/v1/node"], [["vm", "info", "db1"], "/api/v1/vm/db1"], [["network", "list"], "/api/v1/network"],
+      [["network", "info", "200"], "/api/v1/network/200"], [["network", "dhcp", "list", "100"], "/api/v1/network/100/dhcp"],
+      [["storage", "pool", "list"], "/api/v1/storage/ceph/pool"], [["storage", "volume", "list"], "/api/v1/storage/ceph/volume"],
+      [["storage", "volume", "snapshot", "list"], "/api/v1/storage/ceph/volume/snapshot"],
+      [["storage", "status"], "/api/v1/storage/ceph/status"], [["storage", "df"], "/api/v1/storage/ceph/df"]
+    ] as const
+    const runs = await Promise.all(pairs.map(([args]) => at([...args, "--json"])))
+    for (const [i, [, path]] of pairs.entries()) {
+      assert.deepStrictEqual(JSON.parse(ok(runs[i]!, path)), (await call(api, "GET", path)).body, path)
+    }
+    const refused = await at(["vm", "start", "nope", "--json"])
+    assert.deepStrictEqual([refused.code, refused.stdout], [1, ""])
+  })
+
   it("info, dump, status and df", async () => {
     const [vm, vmLong, node, network, dump, status, df] = await Promise.all([
       at(["vm", "info", "web1"]), at(["vm", "info", "web1", "--long"]), at(["node", "info", "hv2"]), at(["network", "info", "100"]),
