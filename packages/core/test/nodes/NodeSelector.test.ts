@@ -77,6 +77,10 @@ describe("NodeSelector", () => {
     assert.strictEqual(Result.getOrThrow(result).name, target!.name)
   })
 
+  it("compares names by code unit: before, after, equal", () => {
+    assert.deepStrictEqual([compareNames("B", "a"), compareNames("a", "B"), compareNames("hv1", "hv1")], [-1, 1, 0])
+  })
+
   it("parses the four selectors and defaults to mem", () => {
     for (const s of ["mem", "load", "vcpus", "vms"]) assert.strictEqual(Result.getOrThrow(parseSelector(s)), s)
     assert.strictEqual(Result.getOrThrow(parseSelector(undefined)), "mem")
