@@ -17,7 +17,7 @@ import { vmsNamed } from "./VmLookup.ts"
 /** Running as far as the API is concerned: state `start` (decisions.md "VMs"). */
 export const isRunning = (vm: Vm): boolean => vm.state === "start"
 
-export const withState = (vm: Vm, state: VmState): Vm => vm.state === state ? vm : new Vm({ ...vm, state })
+export const withState = (vm: Vm, state: VmState): Vm => new Vm({ ...vm, state })
 
 /** A running VM is live-migrated by its daemons; a stopped one only changes its assignment. */
 const placedOn = (vm: Vm, node: NodeName, lastNode: NodeName | null): Vm =>

@@ -1,7 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Result } from "effect"
 import type { Node } from "../../src/domain/Node.ts"
-import { becomePrimary, becomeSecondary, flush, isPrimary, unflush } from "../../src/nodes/NodeRules.ts"
+import type { Revision } from "../../src/cluster/ClusterSnapshot.ts"
+import { EntityIndex } from "../../src/cluster/EntityIndex.ts"
+import { becomePrimary, becomeSecondary, decideFlush, decideUnflush, flush, isPrimary, unflush } from "../../src/nodes/NodeRules.ts"
 import { node, primary } from "./Builders.ts"
 
 const tagOf = <A, E extends { _tag: string }>(r: Result.Result<A, E>) => Result.isFailure(r) ? r.failure._tag : "ok"
@@ -45,5 +47,18 @@ describe("NodeRules", () => {
     assert.strictEqual(states(unflush(node({ name: "a", domainState: "flushed" }))), "unflush")
     const unflushing = node({ name: "a", domainState: "unflush" })
     assert.strictEqual(unflush(unflushing), unflushing)
+  })
+
+  it("a pending flush or unflush request is not written again", () => {
+    const snapshot = EntityIndex.of(
+      [node({ name: "a", domainState: "flush" }), node({ name: "b", domainState: "unflush" }), node({ name: "c" })]
+        .map((n, i) => [n, String(i) as Revision] as const)
+    ).toSnapshot()
+    const written = (decided: ReturnType<ReturnType<typeof decideFlush>>) =>
+      Result.getOrThrow(decided).changes.map((c) => `${(c.entity as Node).name} ${(c.entity as Node).domainState}`)
+    assert.deepStrictEqual(written(decideFlush("a")(snapshot)), [])
+    assert.deepStrictEqual(written(decideUnflush("b")(snapshot)), [])
+    assert.deepStrictEqual(written(decideFlush("c")(snapshot)), ["c flush"])
+    assert.deepStrictEqual(written(decideUnflush("a")(snapshot)), ["a unflush"])
   })
 })

@@ -99,7 +99,10 @@ describe("VmRules", () => {
     assert.strictEqual(tagOf(VmRules.define(snapshot, definition("a", "u-new"), hv2)), "VmNameExists")
     assert.strictEqual(tagOf(VmRules.define(snapshot, definition("b", "u-a"), hv2)), "VmUuidExists")
     const created = ok(VmRules.define(snapshot, definition("b", "u-b"), hv2))
-    assert.deepStrictEqual([created.state, created.node, created.lastNode, created.failedReason], ["stop", "hv2", null, ""])
+    assert.deepStrictEqual(
+      [created.state, created.node, created.lastNode, created.failedReason, created.consoleLog],
+      ["stop", "hv2", null, "", ""]
+    )
   })
 
   it("modify keeps the UUID, may rename, and restarts only a running VM", () => {
