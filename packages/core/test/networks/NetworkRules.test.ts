@@ -270,6 +270,7 @@ describe("network values and references", () => {
     assert.deepStrictEqual([...keys].sort((a, b) => compareVni(Vni.make(a), Vni.make(b))), ["2", "9", "10", "0100", "100", "1a", "a1", "b"])
     for (const k of keys) assert.strictEqual(compareVni(Vni.make(k), Vni.make(k)), 0, k)
     assert.deepStrictEqual([compareVni(Vni.make("1a"), Vni.make("1")), compareVni(Vni.make("1"), Vni.make("1a"))], [1, -1])
+    assert.deepStrictEqual([compareVni(Vni.make("100"), Vni.make("0100")), compareVni(Vni.make("b"), Vni.make("a1"))], [1, 1])
   })
 
   it("finds a network by VNI when the reference is all digits, else by description, each falling back to the other", () => {
@@ -279,5 +280,10 @@ describe("network values and references", () => {
     const snapshot = snapshotOf([text, digits, seven])
     const found = (ref: string) => findNetwork(snapshot, ref)?.description ?? "none"
     assert.deepStrictEqual(["700", "seven", "x7", "labnet", "42", "8", "7a", "a7", "70"].map(found), ["seven", "seven", "labnet", "labnet", "42", "42", "none", "none", "none"])
+    // A reference that is one network's VNI key and another's description: all digits reads as a VNI first.
+    const keyed = (description: string, vni: string) =>
+      new NetworkEntity({ ...Result.getOrThrow(buildNetwork(description, { vni: "1", nettype: "managed" })), vni: Vni.make(vni) })
+    const both = snapshotOf([keyed("42", "1"), keyed("byvni", "42"), keyed("a1", "2"), keyed("bykey", "a1"), keyed("1a", "3"), keyed("bykey2", "1a")])
+    assert.deepStrictEqual(["42", "a1", "1a"].map((ref): string | undefined => findNetwork(both, ref)?.description), ["byvni", "a1", "1a"])
   })
 })
