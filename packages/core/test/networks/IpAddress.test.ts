@@ -72,6 +72,7 @@ describe("IpAddress", () => {
 
   it("embedded IPv4 only at the end, and :: only where it stands for at least one group", () => {
     assert.strictEqual(parseIpv6("1:2:3:4:5:6::7")?.value, 0x0001000200030004000500060000_0007n)
+    assert.strictEqual(parseIpv6("0:0:0:0:0:ffff:10.0.0.1")?.value, (0xffffn << 32n) | 0x0a000001n)
     for (const bad of ["1:2:3:4::5:6:7:8", "::ffff:1.2.3", "1.2.3.4::", "1.2.3.4:1:2:3:4:5:6", "::1.2.3.4:5"]) {
       assert.isUndefined(parseIpv6(bad), bad)
     }
