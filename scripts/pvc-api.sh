@@ -13,6 +13,8 @@
 # MALLOC_ARENA_MAX=1         the API runs JavaScript on one thread; glibc's arena per helper thread
 #                            only holds freed memory (10-20 MiB of RSS at start-up).
 set -euo pipefail
+# Node 24 and pnpm from .tools/ when the machine's Node is older (installed there on first use)
+source "$(dirname "$0")/toolchain.sh"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-1}"
 # shellcheck disable=SC2086 # the flags are words
 exec node ${PVC_API_V8_FLAGS---max-semi-space-size=8 --heap-growing-percent=15} "$(dirname "$0")/../packages/http/src/main.ts" "$@"

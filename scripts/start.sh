@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/toolchain.sh
 pnpm install --frozen-lockfile >&2
-exec pnpm --silent start "$@"
+# exec the API itself (not through pnpm, which does not pass SIGTERM on and takes --help for itself)
+exec scripts/pvc-api.sh "$@"
