@@ -96,6 +96,10 @@ const reported = program.pipe(
   Effect.catchTag("ZkError", (e) =>
     Effect.sync(() => {
       console.error(`ZooKeeper request failed: ${e.code}${e.path === undefined ? "" : ` at ${e.path}`} (${e.detail})`)
+      // Paths are relative to the chroot, so a missing chroot shows up as a missing first key.
+      if (e.code === "NoNode" && chroot !== undefined) {
+        console.error(`(every path is under the chroot ${chroot}: create it first if it does not exist)`)
+      }
       process.exitCode = 1
     }))
 )
