@@ -4,7 +4,7 @@ import { Argument, Command, Flag, Prompt } from "effect/cli"
 import { readFileSync } from "node:fs"
 import { stringify } from "yaml"
 import { findCluster, readClusters, writeClusters } from "./Clusters.ts"
-import { UsageError } from "./Errors.ts"
+import { NotFound, UsageError } from "./Errors.ts"
 import { type Column, record, scalar, table, type Terminal } from "./Table.ts"
 
 export const DEFAULT_URL = "http://127.0.0.1:7370"
@@ -65,6 +65,19 @@ const show = <A>(value: A, human: (value: A) => string) =>
     if (root.yaml) return yield* Console.log(stringify(value).trimEnd())
     const text = human(value)
     if (text !== "") yield* Console.log(text)
+  })
+
+/**
+ * An info command: the API answers `[]` for an unknown object; that is "no such object", exit 1
+ * (--json/--yaml still print the `[]`, the message goes to stderr).
+ */
+const NOT_FOUND = "exit 1 with `pvc: no ...` on stderr if it does not exist; --json/--yaml print []"
+const showFound = <A>(rows: ReadonlyArray<A>, human: (rows: ReadonlyArray<A>) => string, what: string) =>
+  Effect.gen(function*() {
+    if (rows.length > 0) return yield* show(rows, human)
+    const root = yield* pvc
+    if (root.json || root.yaml) yield* show(rows, human)
+    return yield* new NotFound({ message: `no ${what}` })
   })
 
 const list = <A>(columns: ReadonlyArray<Column<A>>) => (rows: ReadonlyArray<A>) => table(rows, columns, terminal())
@@ -147,8 +160,8 @@ const nodeCommand = Command.make("node").pipe(
         yield* show(yield* withClient((c) => c.node.list({ query: { limit: opt(limit) } })), list(nodeColumns))
       })).pipe(Command.withDescription("List nodes")),
     Command.make("info", { node: name("node") }, ({ node }) =>
-      Effect.flatMap(withClient((c) => c.node.get({ params: { node } })), (rows) => show(rows, info))).pipe(
-        Command.withDescription("Show a node")
+      Effect.flatMap(withClient((c) => c.node.get({ params: { node } })), (rows) => showFound(rows, info, `node '${node}'`))).pipe(
+        Command.withDescription(`Show a node (${NOT_FOUND})`)
       ),
     nodeAction("primary"),
     nodeAction("secondary"),
@@ -207,7 +220,9 @@ const vmCommand = Command.make("vm").pipe(
       })).pipe(Command.withDescription("List VMs")),
     Command.make("info", { vm: name("vm"), long: Flag.Boolean("long").pipe(Flag.withDefault(false)) }, ({ vm, long }) =>
       Effect.flatMap(withClient((c) => c.vm.get({ params: { vm } })), (rows) =>
-        show(rows, (rs) => long ? info(rs) : info(rs.map(vmSummary))))).pipe(Command.withDescription("Show a VM")),
+        showFound(rows, (rs) => long ? info(rs) : info(rs.map(vmSummary)), `VM '${vm}'`))).pipe(
+        Command.withDescription(`Show a VM (${NOT_FOUND})`)
+      ),
     Command.make("dump", { vm: name("vm") }, ({ vm }) =>
       Effect.flatMap(withClient((c) => c.vm.dump({ params: { vm } })), (xml) => Console.log(xml))).pipe(
         Command.withDescription("Print a VM's domain XML")
@@ -333,7 +348,7 @@ const aclCommand = Command.make("acl").pipe(
       change(a.wait, (c) =>
         c.network.aclAdd({
           params: { network: a.network, acl: a.description },
-          query: { direction: a.direction, rule: a.rule, order: Option.getOrUndefined(Option.map(a.order, String)) }
+          query: { direction: a.direction, rule: a.rule, order: Option.getOrUndefined(a.order) }
         }))).pipe(Command.withDescription("Add an ACL")),
     Command.make("remove", { network, description: name("description"), direction: direction.pipe(Flag.optional), wait }, (a) =>
       change(a.wait, (c) =>
@@ -351,19 +366,20 @@ const networkCommand = Command.make("network").pipe(
         Command.withDescription("List networks")
       ),
     Command.make("info", { network }, (a) =>
-      Effect.flatMap(withClient((c) => c.network.get({ params: { network: a.network } })), (rows) => show(rows, info))).pipe(
-        Command.withDescription("Show a network")
+      Effect.flatMap(withClient((c) => c.network.get({ params: { network: a.network } })), (rows) =>
+        showFound(rows, info, `network '${a.network}'`))).pipe(
+        Command.withDescription(`Show a network (${NOT_FOUND})`)
       ),
     Command.make("add", { network, vni: Flag.Int("vni"), type: nettype, ...networkFlags, wait }, (a) =>
       change(a.wait, (c) =>
-        c.network.add({ params: { network: a.network }, query: { vni: String(a.vni), nettype: a.type, ...networkValues(a) } }))).pipe(
+        c.network.add({ params: { network: a.network }, query: { vni: a.vni, nettype: a.type, ...networkValues(a) } }))).pipe(
           Command.withDescription("Add a network")
         ),
     Command.make("modify", { network, vni: Flag.Int("vni").pipe(Flag.optional), type: nettype.pipe(Flag.optional), ...networkFlags, wait }, (a) =>
       change(a.wait, (c) =>
         c.network.modify({
           params: { network: a.network },
-          query: { vni: Option.getOrUndefined(Option.map(a.vni, String)), nettype: optLit(a.type), ...networkValues(a) }
+          query: { vni: Option.getOrUndefined(a.vni), nettype: optLit(a.type), ...networkValues(a) }
         }))).pipe(Command.withDescription("Modify a network")),
     Command.make("remove", { network, yes, wait }, (a) =>
       Effect.gen(function*() {
@@ -417,7 +433,7 @@ const osdCommand = Command.make("osd").pipe(
         Command.withDescription("List OSDs")
       ),
     Command.make("add", { node: name("node"), device: name("device"), weight: Flag.Finite("weight"), wait }, (a) =>
-      change(a.wait, (c) => c.storage.osdAdd({ params: { node: a.node }, query: { device: a.device, weight: String(a.weight) } }))).pipe(
+      change(a.wait, (c) => c.storage.osdAdd({ params: { node: a.node }, query: { device: a.device, weight: a.weight } }))).pipe(
         Command.withDescription("Add an OSD on a node's device")
       ),
     Command.make("remove", { osd: osdId, yes, wait }, (a) =>
@@ -450,7 +466,7 @@ const poolCommand = Command.make("pool").pipe(
         Command.withDescription("List pools")
       ),
     Command.make("add", { pool, pgs: Flag.Int("pgs"), wait }, (a) =>
-      change(a.wait, (c) => c.storage.poolAdd({ params: { pool: a.pool }, query: { pgs: String(a.pgs) } }))).pipe(
+      change(a.wait, (c) => c.storage.poolAdd({ params: { pool: a.pool }, query: { pgs: a.pgs } }))).pipe(
         Command.withDescription("Add a pool")
       ),
     Command.make("remove", { pool, yes, wait }, (a) =>

@@ -1,7 +1,7 @@
 import { AuthFailure, NoSuchEndpoint, PvcFailure, UnexpectedAnswer, Unreachable } from "@pvc/client"
 import { Cause } from "effect"
 import { CliError } from "effect/cli"
-import { UsageError } from "./Errors.ts"
+import { NotFound, UsageError } from "./Errors.ts"
 
 /** 0 done, 1 refused by the API, 2 usage error, 3 cannot reach the API; and the one line for stderr. */
 export const exitCode = (cause: Cause.Cause<unknown>): { readonly code: number; readonly line: string | undefined } => {
@@ -10,6 +10,7 @@ export const exitCode = (cause: Cause.Cause<unknown>): { readonly code: number; 
   // effect/cli has already shown its own usage errors (with help).
   if (CliError.isCliError(error)) return { code: 2, line: undefined }
   if (error instanceof UsageError) return { code: 2, line: `pvc: ${error.message}` }
+  if (error instanceof NotFound) return { code: 1, line: `pvc: ${error.message}` }
   if (error instanceof Unreachable) return { code: 3, line: `pvc: cannot reach the API at ${error.url}: ${error.message}` }
   if (error instanceof PvcFailure || error instanceof AuthFailure) return { code: 1, line: `pvc: ${error.message}` }
   if (error instanceof NoSuchEndpoint) return { code: 1, line: `pvc: not a PVC API there (HTTP ${error.status}): ${error.message}` }

@@ -170,6 +170,23 @@ describe("pvc over real HTTP (embedded API, in-memory demo cluster)", () => {
     ok(await at(["storage", "pool", "remove", "backup", "--yes"]), "pool remove")
   })
 
+  it("info of an unknown object: `pvc: no ...` on stderr, exit 1; --json/--yaml print [] and exit 1", async () => {
+    for (const [args, line] of [
+      [["vm", "info", "nosuch"], "pvc: no VM 'nosuch'\n"],
+      [["vm", "info", "nosuch", "--long"], "pvc: no VM 'nosuch'\n"],
+      [["node", "info", "nosuch"], "pvc: no node 'nosuch'\n"],
+      [["network", "info", "999"], "pvc: no network '999'\n"]
+    ] as const) {
+      const table = await at(args)
+      assert.deepStrictEqual([table.code, table.stdout, table.stderr], [1, "", line], args.join(" "))
+      const json = await at(["--json", ...args])
+      assert.deepStrictEqual([json.code, JSON.parse(json.stdout), json.stderr], [1, [], line], `--json ${args.join(" ")}`)
+      const yaml = await at(["--yaml", ...args])
+      assert.deepStrictEqual([yaml.code, parse(yaml.stdout), yaml.stderr], [1, [], line], `--yaml ${args.join(" ")}`)
+    }
+    ok(await at(["node", "info", "hv1"]), "an existing node still exits 0")
+  })
+
   it("exit codes: 1 refused by the API, 2 usage, 3 unreachable (one line)", async () => {
     const refused = await at(["vm", "start", "nope"])
     assert.deepStrictEqual([refused.code, refused.stdout, refused.stderr], [1, "", "pvc: VM 'nope' not found.\n"])

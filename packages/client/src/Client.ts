@@ -1,5 +1,5 @@
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { AuthFailure, PvcApi, PvcFailure } from "../../http/src/api/index.ts"
+import { AuthFailure, type OSD_OPTIONS, PvcApi, PvcFailure } from "../../http/src/api/index.ts"
 import { Context, Duration, Effect, Layer } from "effect"
 import { HttpClient, HttpClientError, HttpClientRequest, type HttpClientResponse, UrlParams } from "effect/http"
 import { HttpApiClient } from "effect/http-api"
@@ -29,8 +29,32 @@ export type PvcError = PvcFailure | AuthFailure | ClientError
 /** The decoded value only (the raw client's methods may also answer the response itself). */
 type Decoded<S> = Exclude<S, HttpClientResponse.HttpClientResponse | readonly [unknown, HttpClientResponse.HttpClientResponse]>
 
+/**
+ * The request values the OpenAPI document types (packages/http/src/api/Document.ts `VALUE_TYPES`).
+ * The wire is unchanged: the client sends them as strings and the server validates the strings.
+ */
+export interface RequestValueTypes {
+  readonly vni: number
+  readonly order: number
+  readonly pgs: number
+  readonly weight: number
+  readonly nettype: "managed" | "bridged"
+  readonly direction: "in" | "out"
+  readonly selector: "mem" | "load" | "vcpus" | "vms"
+  readonly state: "start" | "restart" | "shutdown" | "stop" | "migrate" | "failed" | "delete"
+  readonly option: typeof OSD_OPTIONS[number]
+}
+
+/** A query whose typed values replace the declared strings (optionality kept). */
+type TypedQuery<Q> = {
+  [K in keyof Q]: K extends keyof RequestValueTypes ? RequestValueTypes[K] | Exclude<Q[K], string> : Q[K]
+}
+
+/** A request whose `query` carries typed values. */
+export type TypedRequest<A> = { [K in keyof A]: K extends "query" ? TypedQuery<A[K]> : A[K] }
+
 type Typed<M> = M extends (request: infer A) => Effect.Effect<infer S, infer _E, infer R>
-  ? (request: A) => Effect.Effect<Decoded<S>, PvcError, R>
+  ? (request: TypedRequest<A>) => Effect.Effect<Decoded<S>, PvcError, R>
   : never
 
 /** The typed client: one method per route, grouped as the declarations are (`client.vm.list({ query: {} })`). */
@@ -98,6 +122,15 @@ const causeText = (cause: unknown): string | undefined => {
   return `${code}${cause.message}`
 }
 
+/** The wire form of a typed request: numbers as their decimal strings, the rest unchanged. */
+export const encodeRequest = (request: unknown): unknown => {
+  if (typeof request !== "object" || request === null || !("query" in request)) return request
+  const query = request.query
+  if (typeof query !== "object" || query === null) return request
+  const encoded = Object.fromEntries(Object.entries(query).map(([k, v]) => [k, typeof v === "number" ? String(v) : v]))
+  return { ...request, query: encoded }
+}
+
 const wrap = (raw: RawClient, url: string, timeoutMs: number): Client => {
   const groups = raw as unknown as Record<string, Record<string, (request?: unknown) => Effect.Effect<unknown, unknown>>>
   const timedOut = new Unreachable({ url, message: `no answer within ${timeoutMs} ms` })
@@ -106,7 +139,7 @@ const wrap = (raw: RawClient, url: string, timeoutMs: number): Client => {
     Object.fromEntries(Object.entries(methods).map(([name, method]) => [
       name,
       (request?: unknown) =>
-        method(request).pipe(
+        method(encodeRequest(request)).pipe(
           Effect.catchDefect((defect) => defect === "timeout" ? Effect.fail(timedOut) : Effect.die(defect)),
           Effect.catch(classify(url))
         )
