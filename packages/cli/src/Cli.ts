@@ -324,6 +324,11 @@ const dhcpCommand = Command.make("dhcp").pipe(
         withClient((c) => c.network.leases({ params: { network: a.network }, query: { limit: opt(a.limit), ...(a.static ? { flag_static: "" } : {}) } })),
         (rows) => show(rows, list(leaseColumns))
       )).pipe(Command.withDescription("List DHCP leases")),
+    Command.make("info", { network, mac: name("mac") }, (a) =>
+      Effect.flatMap(withClient((c) => c.network.lease({ params: { network: a.network, lease: a.mac } })), (rows) =>
+        showFound(rows, info, `DHCP lease '${a.mac}' in network '${a.network}'`))).pipe(
+        Command.withDescription(`Show a DHCP lease (${NOT_FOUND})`)
+      ),
     Command.make("add", { network, mac: name("mac"), ip: Flag.String("ip"), hostname: optional("hostname", "Host name"), wait }, (a) =>
       change(a.wait, (c) =>
         c.network.leaseAdd({ params: { network: a.network, lease: a.mac }, query: { ipaddress: a.ip, hostname: opt(a.hostname) } }))).pipe(
@@ -344,6 +349,11 @@ const aclCommand = Command.make("acl").pipe(
         withClient((c) => c.network.acls({ params: { network: a.network }, query: { limit: opt(a.limit), direction: optLit(a.direction) } })),
         (rows) => show(rows, list(aclColumns))
       )).pipe(Command.withDescription("List ACLs")),
+    Command.make("info", { network, description: name("description") }, (a) =>
+      Effect.flatMap(withClient((c) => c.network.acl({ params: { network: a.network, acl: a.description } })), (rows) =>
+        showFound(rows, info, `ACL '${a.description}' in network '${a.network}'`))).pipe(
+        Command.withDescription(`Show an ACL (${NOT_FOUND})`)
+      ),
     Command.make("add", { network, description: name("description"), direction, rule: Flag.String("rule"), order: Flag.Int("order").pipe(Flag.optional), wait }, (a) =>
       change(a.wait, (c) =>
         c.network.aclAdd({
@@ -432,6 +442,10 @@ const osdCommand = Command.make("osd").pipe(
       Effect.flatMap(withClient((c) => c.storage.osds({ query: { limit: opt(limit) } })), (rows) => show(rows, list(osdColumns)))).pipe(
         Command.withDescription("List OSDs")
       ),
+    Command.make("info", { osd: osdId }, (a) =>
+      Effect.flatMap(withClient((c) => c.storage.osd({ params: { osd: a.osd } })), (rows) => showFound(rows, info, `OSD '${a.osd}'`))).pipe(
+        Command.withDescription(`Show an OSD (${NOT_FOUND})`)
+      ),
     Command.make("add", { node: name("node"), device: name("device"), weight: Flag.Finite("weight"), wait }, (a) =>
       change(a.wait, (c) => c.storage.osdAdd({ params: { node: a.node }, query: { device: a.device, weight: a.weight } }))).pipe(
         Command.withDescription("Add an OSD on a node's device")
@@ -465,6 +479,10 @@ const poolCommand = Command.make("pool").pipe(
       Effect.flatMap(withClient((c) => c.storage.pools({ query: { limit: opt(limit) } })), (rows) => show(rows, list(poolColumns)))).pipe(
         Command.withDescription("List pools")
       ),
+    Command.make("info", { pool }, (a) =>
+      Effect.flatMap(withClient((c) => c.storage.pool({ params: { pool: a.pool } })), (rows) => showFound(rows, info, `pool '${a.pool}'`))).pipe(
+        Command.withDescription(`Show a pool (${NOT_FOUND})`)
+      ),
     Command.make("add", { pool, pgs: Flag.Int("pgs"), wait }, (a) =>
       change(a.wait, (c) => c.storage.poolAdd({ params: { pool: a.pool }, query: { pgs: a.pgs } }))).pipe(
         Command.withDescription("Add a pool")
@@ -487,6 +505,11 @@ const snapshotCommand = Command.make("snapshot").pipe(
         withClient((c) => c.storage.snapshots({ query: { pool: opt(a.pool), volume: opt(a.volume), limit: opt(a.limit) } })),
         (rows) => show(rows, list(snapshotColumns))
       )).pipe(Command.withDescription("List snapshots")),
+    Command.make("info", { pool, volume, snapshot: name("snapshot") }, (a) =>
+      Effect.flatMap(withClient((c) => c.storage.snapshot({ params: { pool: a.pool, volume: a.volume, snapshot: a.snapshot } })), (rows) =>
+        showFound(rows, info, `snapshot '${a.pool}/${a.volume}@${a.snapshot}'`))).pipe(
+        Command.withDescription(`Show a snapshot (${NOT_FOUND})`)
+      ),
     Command.make("add", { pool, volume, snapshot: name("snapshot"), wait }, (a) =>
       change(a.wait, (c) => c.storage.snapshotAdd({ params: { pool: a.pool, volume: a.volume, snapshot: a.snapshot } }))).pipe(
         Command.withDescription("Add a snapshot")
@@ -506,6 +529,11 @@ const volumeCommand = Command.make("volume").pipe(
     Command.make("list", { pool: optional("pool", "Only this pool"), limit }, (a) =>
       Effect.flatMap(withClient((c) => c.storage.volumes({ query: { pool: opt(a.pool), limit: opt(a.limit) } })), (rows) =>
         show(rows, list(volumeColumns)))).pipe(Command.withDescription("List volumes")),
+    Command.make("info", { pool, volume }, (a) =>
+      Effect.flatMap(withClient((c) => c.storage.volume({ params: { pool: a.pool, volume: a.volume } })), (rows) =>
+        showFound(rows, info, `volume '${a.pool}/${a.volume}'`))).pipe(
+        Command.withDescription(`Show a volume (${NOT_FOUND})`)
+      ),
     Command.make("add", { pool, volume, size: Flag.String("size").pipe(Flag.withDescription("Size with a unit, e.g. 10G")), wait }, (a) =>
       change(a.wait, (c) => c.storage.volumeAdd({ params: { pool: a.pool, volume: a.volume }, query: { size: a.size } }))).pipe(
         Command.withDescription("Add a volume")

@@ -175,7 +175,13 @@ describe("pvc over real HTTP (embedded API, in-memory demo cluster)", () => {
       [["vm", "info", "nosuch"], "pvc: no VM 'nosuch'\n"],
       [["vm", "info", "nosuch", "--long"], "pvc: no VM 'nosuch'\n"],
       [["node", "info", "nosuch"], "pvc: no node 'nosuch'\n"],
-      [["network", "info", "999"], "pvc: no network '999'\n"]
+      [["network", "info", "999"], "pvc: no network '999'\n"],
+      [["network", "dhcp", "info", "100", "nosuch"], "pvc: no DHCP lease 'nosuch' in network '100'\n"],
+      [["network", "acl", "info", "100", "nosuch"], "pvc: no ACL 'nosuch' in network '100'\n"],
+      [["storage", "osd", "info", "99"], "pvc: no OSD '99'\n"],
+      [["storage", "pool", "info", "nosuch"], "pvc: no pool 'nosuch'\n"],
+      [["storage", "volume", "info", "vms", "nosuch"], "pvc: no volume 'vms/nosuch'\n"],
+      [["storage", "volume", "snapshot", "info", "vms", "nosuch", "x"], "pvc: no snapshot 'vms/nosuch@x'\n"]
     ] as const) {
       const table = await at(args)
       assert.deepStrictEqual([table.code, table.stdout, table.stderr], [1, "", line], args.join(" "))
@@ -185,6 +191,23 @@ describe("pvc over real HTTP (embedded API, in-memory demo cluster)", () => {
       assert.deepStrictEqual([yaml.code, parse(yaml.stdout), yaml.stderr], [1, [], line], `--yaml ${args.join(" ")}`)
     }
     ok(await at(["node", "info", "hv1"]), "an existing node still exits 0")
+  })
+
+  it("info of existing leases, ACLs, OSDs, pools, volumes and snapshots prints the record", async () => {
+    const first = async <A>(args: ReadonlyArray<string>) => (JSON.parse(ok(await at([...args, "--json"]), args.join(" "))) as ReadonlyArray<A>)[0]!
+    const lease = await first<{ mac_address: string }>(["network", "dhcp", "list", "100"])
+    const acl = await first<{ description: string }>(["network", "acl", "list", "100"])
+    const volume = await first<{ pool: string; name: string }>(["storage", "volume", "list"])
+    const snapshot = await first<{ pool: string; volume: string; snapshot: string }>(["storage", "volume", "snapshot", "list"])
+    assert.match(ok(await at(["network", "dhcp", "info", "100", lease.mac_address]), "dhcp info"), new RegExp(`^mac_address: +${lease.mac_address}$`, "m"))
+    assert.match(ok(await at(["network", "acl", "info", "100", acl.description]), "acl info"), new RegExp(`^description: +${acl.description}$`, "m"))
+    assert.match(ok(await at(["storage", "osd", "info", "1"]), "osd info"), /^id: +1$/m)
+    assert.match(ok(await at(["storage", "pool", "info", "vms"]), "pool info"), /^name: +vms$/m)
+    assert.match(ok(await at(["storage", "volume", "info", volume.pool, volume.name]), "volume info"), new RegExp(`^name: +${volume.name}$`, "m"))
+    assert.match(
+      ok(await at(["storage", "volume", "snapshot", "info", snapshot.pool, snapshot.volume, snapshot.snapshot]), "snapshot info"),
+      new RegExp(`^snapshot: +${snapshot.snapshot}$`, "m")
+    )
   })
 
   it("exit codes: 1 refused by the API, 2 usage, 3 unreachable (one line)", async () => {
