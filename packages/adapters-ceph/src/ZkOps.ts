@@ -1,6 +1,8 @@
 import { Duration, Effect } from "effect"
 import {
   isConnectionProblem,
+  listSubtree,
+  whenConnected,
   ZkClient,
   type ZkClientShape,
   ZkError,
@@ -111,36 +113,17 @@ export const writeData = (entries: ReadonlyArray<readonly [string, string]>): Ef
     })
   )
 
-const subtree = (path: string): Effect.Effect<ReadonlyArray<string>, ZkError, ZkClient> =>
-  ZkClient.use((zk) =>
-    zk.getChildren(path).pipe(
-      Effect.flatMap((kids) => Effect.forEach(kids ?? [], (k) => subtree(`${path}/${k}`))),
-      Effect.map((below) => [...below.flat(), path])
-    )
-  )
-
 /** Deletes each path with everything below it (children first), all in one transaction. */
 export const deleteTrees = (paths: ReadonlyArray<string>): Effect.Effect<void, ZkError, ZkClient> =>
   Effect.gen(function*() {
     const zk = yield* ZkClient
     const present = yield* Effect.filter(paths, (p) => zk.exists(p))
-    const all = (yield* Effect.forEach(present, subtree)).flat()
+    const all = (yield* Effect.forEach(present, (p) => listSubtree(zk, p))).flat()
     if (all.length > 0) yield* zk.multi(all.map((path) => ({ op: "delete" as const, path, version: -1 })))
   })
 
 /** Completes once the client is connected (at once when it is). */
-export const connected: Effect.Effect<void, never, ZkClient> = ZkClient.use((zk) =>
-  Effect.callback<void>((resume) => {
-    if (zk.state()._tag === "Connected") return resume(Effect.void)
-    const off = zk.onState((s) => {
-      if (s._tag === "Connected") {
-        off()
-        resume(Effect.void)
-      }
-    })
-    return Effect.sync(off)
-  })
-)
+export const connected: Effect.Effect<void, never, ZkClient> = ZkClient.use(whenConnected)
 
 /**
  * Runs `effect`, and after a connection problem (lost connection, expired session, timeout) waits

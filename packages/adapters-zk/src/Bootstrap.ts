@@ -28,7 +28,8 @@ import {
 } from "@pvc/core"
 import { Effect, Schema } from "effect"
 import { encode, INIT_KEYS, ROOT_KEYS } from "./Layout.ts"
-import type { ZkClientShape, ZkError, ZkOp } from "./ZkClient.ts"
+import type { ZkClientShape, ZkOp } from "./ZkClient.ts"
+import { listSubtree } from "./ZkTree.ts"
 
 /** The target ZooKeeper already holds a cluster and `force` was not given. */
 export class ClusterNotEmpty extends Schema.TaggedError<ClusterNotEmpty>()("ClusterNotEmpty", {
@@ -44,17 +45,6 @@ const existingRoots = (zk: ZkClientShape) =>
   Effect.map(zk.getChildren("/"), (children) =>
     (children ?? []).filter((c) => c !== "zookeeper").map((c) => `/${c}`)
   )
-
-const listSubtree = (zk: ZkClientShape, path: string): Effect.Effect<ReadonlyArray<string>, ZkError> =>
-  Effect.flatMap(zk.getChildren(path), (children) =>
-    children === undefined
-      ? Effect.succeed([])
-      : Effect.map(
-        Effect.forEach(children, (c) => listSubtree(zk, path === "/" ? `/${c}` : `${path}/${c}`), {
-          concurrency: 16
-        }),
-        (lists) => [...lists.flat(), path]
-      ))
 
 /** Split ops into multis small enough for ZooKeeper's request limit. */
 const chunk = (groups: ReadonlyArray<ReadonlyArray<ZkOp>>): ReadonlyArray<ReadonlyArray<ZkOp>> => {
@@ -83,7 +73,7 @@ const wipe = Effect.fnUntraced(function*(zk: ZkClientShape) {
   const roots = yield* existingRoots(zk)
   const kept = roots.filter((r) => (ROOT_KEYS as ReadonlyArray<string>).includes(r))
   for (const root of kept) {
-    const paths = yield* listSubtree(zk, root)
+    const paths = yield* listSubtree(zk, root, 16)
     // Deeper paths first so that each batch only deletes leaves.
     const byDepth = [...paths].sort((a, b) => b.split("/").length - a.split("/").length)
     const ops = byDepth.map((path): ZkOp => ({ op: "delete", path, version: -1 }))

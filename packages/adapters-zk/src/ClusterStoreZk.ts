@@ -23,6 +23,7 @@ import {
   type ZkState
 } from "./ZkClient.ts"
 import { ZkConfig } from "./ZkConfig.ts"
+import { listSubtree } from "./ZkTree.ts"
 
 const unavailable = (reason: string, cause?: unknown) => new StoreUnavailable({ reason, cause })
 
@@ -135,16 +136,6 @@ const sequence = (b: OpsBuilder, mirror: Mirror, plan: ClusterPlan): StaleSnapsh
   }
   return undefined
 }
-
-/** Every znode below `path` and then `path` itself (children first), from ZooKeeper itself. */
-const listSubtree = (zk: ZkClientShape, path: string): Effect.Effect<ReadonlyArray<string>, ZkError> =>
-  Effect.flatMap(zk.getChildren(path), (children) =>
-    children === undefined
-      ? Effect.succeed([])
-      : Effect.map(
-        Effect.forEach(children, (c) => listSubtree(zk, `${path}/${c}`), { concurrency: "unbounded" }),
-        (lists) => [...lists.flat(), path]
-      ))
 
 /** The stat of one znode (`undefined`: absent), bounded in time. */
 const statOf = (zk: ZkClientShape, path: string): Effect.Effect<ZkStat | undefined, StoreUnavailable> =>

@@ -10,6 +10,7 @@ import { parseArgs } from "node:util"
 import { initCluster, seedCluster } from "./Bootstrap.ts"
 import { layer as zkClientLayer, ZkClient } from "./ZkClient.ts"
 import { layerConfig, parseCoordinators } from "./ZkConfig.ts"
+import { whenConnected } from "./ZkTree.ts"
 
 const usage = `usage: cli.ts init|seed [--zk host:port[,...][/chroot]] [--force]
   seed options: --nodes N (3) --coordinators N (3) --vms N (10) --networks N (2) --osds N (=nodes)
@@ -49,15 +50,7 @@ const { coordinators, chroot } = parseCoordinators(zkHosts)
 const program = Effect.gen(function*() {
   const zk = yield* ZkClient
   // The client connects in the background; give it a moment before the first request.
-  yield* Effect.callback<void>((resume) => {
-    if (zk.state()._tag === "Connected") return resume(Effect.void)
-    const off = zk.onState((s) => {
-      if (s._tag === "Connected") {
-        off()
-        resume(Effect.void)
-      }
-    })
-  }).pipe(Effect.timeoutOrElse({
+  yield* whenConnected(zk).pipe(Effect.timeoutOrElse({
     duration: 15_000,
     orElse: () => Effect.die(new Error(`cannot connect to ZooKeeper at ${zkHosts}`))
   }))

@@ -14,4 +14,5 @@ export {
   type ZkWatcher,
   isConnectionProblem
 } from "./ZkClient.ts"
+export { listSubtree, whenConnected } from "./ZkTree.ts"
 export { connectionString, layerConfig, parseCoordinators, ZkConfig, type ZkConfigShape } from "./ZkConfig.ts"

@@ -9,6 +9,7 @@ import { makeClusterStoreWithMirror } from "../src/ClusterStoreZk.ts"
 import { encode, INIT_KEYS, ROOT_KEYS, rootOf } from "../src/Layout.ts"
 import type { Mirror } from "../src/Mirror.ts"
 import { makeZkClient, type ZkClientShape } from "../src/ZkClient.ts"
+import { whenConnected } from "../src/ZkTree.ts"
 import { converged, deaf, freshRead, writer } from "./convergence.ts"
 import { configFor, freshChroot, rawClient, testZk } from "./support.ts"
 
@@ -335,7 +336,7 @@ describe("the watch-fed mirror converges", () => {
     const scope = await Effect.runPromise(Scope.make())
     try {
       const other = await Effect.runPromise(makeZkClient(configFor(c.chroot)).pipe(Scope.provide(scope)))
-      await Effect.runPromise(waitConnected(other))
+      await Effect.runPromise(whenConnected(other))
       await Effect.runPromise(seedCluster(other, { nodes: 3, vms: 60, force: true }))
       await converged(c.mirror, c.client)
       let running = true
@@ -390,16 +391,6 @@ describe("the watch-fed mirror converges", () => {
   })
 })
 
-const waitConnected = (zk: ZkClientShape) =>
-  Effect.callback<void>((resume) => {
-    if (zk.state()._tag === "Connected") return resume(Effect.void)
-    const off = zk.onState((s) => {
-      if (s._tag === "Connected") {
-        off()
-        resume(Effect.void)
-      }
-    })
-  })
 
 describe("a mirror that missed changes", () => {
   it("is repaired by the self-check, which logs what it found (a mirror without watches, whole tree wiped and reseeded)", async () => {
