@@ -5,7 +5,7 @@ import { dirname } from "node:path"
 import { fileURLToPath } from "node:url"
 import { Layout } from "@pvc/adapters-zk"
 import { freshChroot, rawClient, testZk, zkRaw } from "../../adapters-zk/test/support.ts"
-import { run, type Run, waitFor, writeConfig } from "./support/Process.ts"
+import { type Run, startApiOnZk } from "./support/Process.ts"
 
 /**
  * Storage end to end on real services: the API process on ZooKeeper, `ceph-agent` answering for
@@ -59,16 +59,7 @@ const withZk = async <A>(chroot: string, body: (zk: ReturnType<typeof zkRaw>) =>
   }
 }
 
-const startApi = async (chroot: string): Promise<{ api: Run; url: string }> => {
-  const hosts = testZk().split(",")
-  const config = writeConfig(
-    `pvc:\n  coordinators:\n${hosts.map((h, i) => `    - ${h}${i === hosts.length - 1 ? chroot : ""}`).join("\n")}\n` +
-      "  api:\n    listen_address: 127.0.0.1\n    listen_port: 0\n"
-  )
-  const api = run(["--config", config])
-  const [, url] = await waitFor(api, /message=listening address=(\S+)/)
-  return { api, url: url! }
-}
+const startApi = (chroot: string) => startApiOnZk(testZk(), chroot)
 
 interface Agent { readonly child: ChildProcess; readonly log: () => string; readonly exited: Promise<unknown> }
 

@@ -4,7 +4,7 @@ import { availableParallelism } from "node:os"
 import { fileURLToPath } from "node:url"
 import { Layout } from "@pvc/adapters-zk"
 import { freshChroot, rawClient, testZk, zkRaw } from "../../adapters-zk/test/support.ts"
-import { run, type Run, waitFor, writeConfig } from "./support/Process.ts"
+import { type Run, startApiOnZk } from "./support/Process.ts"
 
 /**
  * Issue 14.1 through HTTP: two pvc-api processes send concurrent storage commands while every CPU
@@ -38,16 +38,7 @@ const startResponder = async (chroot: string): Promise<Responder> => {
   return r
 }
 
-const startApi = async (chroot: string): Promise<{ api: Run; url: string }> => {
-  const hosts = testZk().split(",")
-  const config = writeConfig(
-    `pvc:\n  coordinators:\n${hosts.map((h, i) => `    - ${h}${i === hosts.length - 1 ? chroot : ""}`).join("\n")}\n` +
-      "  api:\n    listen_address: 127.0.0.1\n    listen_port: 0\n"
-  )
-  const api = run(["--config", config])
-  const [, url] = await waitFor(api, /message=listening address=(\S+)/)
-  return { api, url: url! }
-}
+const startApi = (chroot: string) => startApiOnZk(testZk(), chroot)
 
 const post = async (url: string, path: string, form: Record<string, string>) => {
   const response = await fetch(`${url}${path}`, { method: "POST", body: new URLSearchParams(form), signal: AbortSignal.timeout(150_000) })

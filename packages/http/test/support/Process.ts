@@ -37,3 +37,15 @@ export const waitFor = async (r: Run, pattern: RegExp, ms = 90_000): Promise<Reg
   throw new Error(`timed out waiting for ${pattern}; output:\n${r.output()}`)
 }
 
+
+/** Spawns the API on the ZooKeeper hosts `zk` (comma-separated) under `chroot`, on a free loopback port. */
+export const startApiOnZk = async (zk: string, chroot: string): Promise<{ api: Run; url: string }> => {
+  const hosts = zk.split(",")
+  const config = writeConfig(
+    `pvc:\n  coordinators:\n${hosts.map((h, i) => `    - ${h}${i === hosts.length - 1 ? chroot : ""}`).join("\n")}\n` +
+      "  api:\n    listen_address: 127.0.0.1\n    listen_port: 0\n"
+  )
+  const api = run(["--config", config])
+  const [, url] = await waitFor(api, /message=listening address=(\S+)/)
+  return { api, url: url! }
+}
